@@ -1,0 +1,306 @@
+"""Pure functions: ``Budget`` → every y-2, y-3, y-4 figure and the county match, in integer 元."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from youzhi import forms, tiers
+from youzhi.calendar import Semester
+from youzhi.model import Budget, Line
+
+OTHER_ITEMS = "其他(非基準表項目)"  # y-4 row for recurrent lines whose item is not a standard name
+
+
+def code_sort_key(budget_programme: str, academic_year: int):
+    order = {s.code: i for i, s in enumerate(forms.programme(budget_programme, academic_year).subplans)}
+
+    def key(code: str):
+        base, _, branch = code.partition("-")
+        numbers = [int(n) for n in re.findall(r"\d+", branch)]
+        return (order.get(base, len(order)), base, numbers, branch)
+
+    return key
+
+
+def codes(budget: Budget) -> list[str]:
+    """Every sub-plan code present, in programme order (A, A-1, A-2, B …)."""
+    present = {sheet.code for sheet in budget.sheets}
+    return sorted(present, key=code_sort_key(budget.programme, budget.academic_year))
+
+
+@dataclass(frozen=True)
+class Y2Row:
+    code: str  # a sub-plan code, or "小計"
+    by_source: dict[str, int]
+    recurrent: int
+    capital: int
+    applied: int | None = None
+    approved: int | None = None
+
+    @property
+    def source_total(self) -> int:
+        return sum(self.by_source.values())
+
+    @property
+    def total(self) -> int:
+        return self.recurrent + self.capital
+
+
+@dataclass(frozen=True)
+class Y3Row:
+    fiscal_year: int
+    code: str
+    source: str
+    recurrent: int
+    capital: int
+
+
+@dataclass(frozen=True)
+class Y4Row:
+    fiscal_year: int | None  # None: the whole 學年度
+    item: str
+    amount: int
+    ratio: Fraction | None  # amount / 經常門總計 of that column; None when that total is 0
+
+
+@dataclass(frozen=True)
+class Match:
+    county: str | None
+    tier: int | None
+    max_rate: Fraction | None
+    subsidy: int  # 教育部補助款 over the whole 學年度
+    required: int  # minimum 配合款
+    budgeted: int  # 配合款 budgeted
+    needed: bool  # whether the school's authority owes a match at all
+    note: str = ""  # zh-TW: why a figure is missing or assumed
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.required - self.budgeted)
+
+
+def _sum(lines, *, recurrent: bool | None = None) -> int:
+    return sum(line.amount for line in lines if recurrent is None or line.recurrent is recurrent)
+
+
+def lines_of(budget: Budget, *, code: str | None = None, fiscal_year: int | None = None) -> list[Line]:
+    return [
+        line
+        for sheet in budget.sheets
+        if (code is None or sheet.code == code) and (fiscal_year is None or sheet.fiscal_year == fiscal_year)
+        for line in sheet.lines
+    ]
+
+
+def y2(budget: Budget) -> list[Y2Row]:
+    """One row per sub-plan code, then 小計 (y-2 經費編列總表)."""
+    rows = []
+    for code in codes(budget):
+        lines = lines_of(budget, code=code)
+        by_source = {s: _sum(ln for ln in lines if ln.source == s) for s in forms.SOURCES}
+        rows.append(
+            Y2Row(
+                code,
+                by_source,
+                _sum(lines, recurrent=True),
+                _sum(lines, recurrent=False),
+                budget.applied.get(code),
+                budget.approved.get(code),
+            )
+        )
+    subtotal = Y2Row(
+        "小計",
+        {s: sum(r.by_source[s] for r in rows) for s in forms.SOURCES},
+        sum(r.recurrent for r in rows),
+        sum(r.capital for r in rows),
+        sum(budget.applied.values()) if budget.applied else None,
+        sum(budget.approved.values()) if budget.approved else None,
+    )
+    return [*rows, subtotal]
+
+
+def y3(budget: Budget) -> list[Y3Row]:
+    """Per fiscal year × code × source: 經常門 and 資本門 (y-3 經費編列檢核表), zeros included."""
+    rows = []
+    for fy in budget.fiscal_years:
+        for code in codes(budget):
+            lines = lines_of(budget, code=code, fiscal_year=fy)
+            for source in forms.SOURCES:
+                chosen = [ln for ln in lines if ln.source == source]
+                rows.append(
+                    Y3Row(fy, code, source, _sum(chosen, recurrent=True), _sum(chosen, recurrent=False))
+                )
+    return rows
+
+
+def recurrent_total(budget: Budget, fiscal_year: int | None = None) -> int:
+    return _sum(lines_of(budget, fiscal_year=fiscal_year), recurrent=True)
+
+
+def capital_total(budget: Budget, fiscal_year: int | None = None) -> int:
+    return _sum(lines_of(budget, fiscal_year=fiscal_year), recurrent=False)
+
+
+def grand_total(budget: Budget, fiscal_year: int | None = None) -> int:
+    return _sum(lines_of(budget, fiscal_year=fiscal_year))
+
+
+def ratio(part: int, whole: int) -> Fraction | None:
+    """part / whole, or None when whole is 0 (the forms show 0 or blank, never #DIV/0!)."""
+    return Fraction(part, whole) if whole else None
+
+
+def capital_ratio(budget: Budget) -> tuple[Fraction | None, Fraction | None]:
+    """y-3 經資門比例: (經常門 / 全學年合計, 資本門 / 全學年合計)."""
+    total = grand_total(budget)
+    return ratio(recurrent_total(budget), total), ratio(capital_total(budget), total)
+
+
+def item_totals(budget: Budget, fiscal_year: int | None = None) -> dict[str, int]:
+    """Recurrent money per item name as written (non-standard names kept apart)."""
+    totals: dict[str, int] = defaultdict(int)
+    for line in lines_of(budget, fiscal_year=fiscal_year):
+        if line.recurrent:
+            totals[line.item] += line.amount
+    return dict(totals)
+
+
+def y4(budget: Budget) -> list[Y4Row]:
+    """Every standard recurrent item per column (上學期, 下學期, 學年度), with 比例.
+
+    Recurrent lines whose item is not a standard name are summed into ``OTHER_ITEMS`` so that
+    the rows always add up to 經常門總計.
+    """
+    standard = forms.recurrent_items(budget.programme, budget.academic_year)
+    rows = []
+    for fy in (*budget.fiscal_years, None):
+        totals = item_totals(budget, fy)
+        whole = recurrent_total(budget, fy)
+        for item in standard:
+            amount = totals.get(item, 0)
+            rows.append(Y4Row(fy, item, amount, ratio(amount, whole)))
+        other = sum(v for k, v in totals.items() if k not in standard)
+        rows.append(Y4Row(fy, OTHER_ITEMS, other, ratio(other, whole)))
+    return rows
+
+
+def source_total(budget: Budget, source: str) -> int:
+    return _sum(ln for ln in budget.lines if ln.source == source)
+
+
+def match(budget: Budget) -> Match:
+    """The county match: required ⌈S(1−r)/r⌉ for 直轄市立/縣市立 schools, none otherwise."""
+    subsidy = source_total(budget, forms.MINISTRY)
+    budgeted = source_total(budget, forms.MATCH)
+    school = budget.school
+    if school.authority in ("國立", "私立"):
+        return Match(
+            school.county, None, None, subsidy, 0, budgeted, False, f"{school.authority}學校免編配合款"
+        )
+    if school.authority is None and not school.county:
+        return Match(None, None, None, subsidy, 0, budgeted, False, "未填學校主管機關，無法計算配合款")
+    if not school.county:
+        return Match(
+            None, None, None, subsidy, 0, budgeted, True, f"{school.authority}學校未填縣市，無法計算配合款"
+        )
+    try:
+        tier = tiers.tier_of(school.county, budget.academic_year)
+        table = tiers.rate_table(budget.programme, budget.academic_year)
+    except tiers.TierError as exc:
+        return Match(school.county, None, None, subsidy, 0, budgeted, True, str(exc))
+    rate = table.rates[tier]
+    note = ""
+    if table.valid_from > budget.academic_year:
+        note = f"無 {budget.academic_year} 學年度補助比率表，暫依 {table.valid_from} 學年度起適用之比率"
+    needed = tiers.needs_match(school.authority) or school.authority is None
+    required = tiers.required_match(subsidy, rate) if needed else 0
+    return Match(tiers.normalise_county(school.county), tier, rate, subsidy, required, budgeted, needed, note)
+
+
+def semester_of(budget: Budget, fiscal_year: int) -> Semester:
+    return Semester.FIRST if fiscal_year == budget.academic_year else Semester.SECOND
+
+
+def _rate_text(rate: Fraction | None) -> str | None:
+    if rate is None:
+        return None
+    return f"{Decimal(rate.numerator) / Decimal(rate.denominator):.2f}"
+
+
+def summary(budget: Budget) -> dict:
+    """The ``youzhi rollup --json`` object (money as integer 元)."""
+    m = match(budget)
+    return {
+        "academic_year": budget.academic_year,
+        "programme": budget.programme,
+        "school": {
+            "name": budget.school.name,
+            "authority": budget.school.authority,
+            "county": budget.school.county,
+        },
+        "lines": [
+            {
+                "sheet": ln.sheet,
+                "row": ln.row,
+                "code": sheet.code,
+                "fiscal_year": sheet.fiscal_year,
+                "category": ln.category,
+                "item": ln.item,
+                "unit": ln.unit,
+                "quantity": None if ln.quantity is None else str(ln.quantity.normalize()),
+                "unit_price": ln.unit_price,
+                "total": ln.amount,
+                "typed_total": ln.typed_total,
+                "purpose": ln.purpose,
+                "source": ln.source,
+            }
+            for sheet in budget.sheets
+            for ln in sheet.lines
+        ],
+        "y2": [
+            {
+                "code": r.code,
+                "by_source": r.by_source,
+                "source_total": r.source_total,
+                "recurrent": r.recurrent,
+                "capital": r.capital,
+                "total": r.total,
+                "applied": r.applied,
+                "approved": r.approved,
+            }
+            for r in y2(budget)
+        ],
+        "y3": [
+            {
+                "fiscal_year": r.fiscal_year,
+                "code": r.code,
+                "source": r.source,
+                "recurrent": r.recurrent,
+                "capital": r.capital,
+            }
+            for r in y3(budget)
+        ],
+        "y4": [
+            {"fiscal_year": r.fiscal_year, "item": r.item, "amount": r.amount}
+            for r in y4(budget)
+            if r.fiscal_year is not None
+        ],
+        "match": {
+            "county": m.county,
+            "tier": m.tier,
+            "max_rate": _rate_text(m.max_rate),
+            "subsidy": m.subsidy,
+            "required": m.required,
+            "budgeted": m.budgeted,
+            "needed": m.needed,
+            "note": m.note,
+        },
+        "problems": [
+            {"sheet": p.sheet, "cell": p.cell, "message": p.message, "severity": p.severity}
+            for p in budget.problems
+        ],
+    }
