@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Shared set-up: a virtual environment with youzhi installed (dev extras with --dev),
+# and LibreOffice from Debian's packages with --libreoffice (the tests' independent engine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_dev=0
+want_lo=0
+for arg in "$@"; do
+  case "$arg" in
+    --dev) want_dev=1 ;;
+    --libreoffice) want_lo=1 ;;
+  esac
+done
+
+if [ "$want_lo" = 1 ] && ! command -v soffice >/dev/null 2>&1; then
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  echo "Installing LibreOffice (Debian packages) ..."
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
+    libreoffice-calc-nogui poppler-utils fonts-noto-cjk >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+extras=""
+[ "$want_dev" = 1 ] && extras="[dev]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
