@@ -87,6 +87,7 @@ class Line:
     purpose: str = ""
     source: str = MINISTRY  # one of forms.SOURCES (blank counts as 教育部補助款)
     raw_source: str = ""  # the 經費來源 cell as written
+    raw_category: str = ""  # the 一級用途別 cell as written on this line ("" when blank/merged)
     columns: Columns = field(default_factory=Columns)
 
     @property
