@@ -1,0 +1,237 @@
+"""The clean template: one XlsxWriter workbook written from ``youzhi.computed`` specs.
+
+``build_budget`` lays out blank y-1 blocks (one per sub-plan per semester); ``write_template`` writes
+them, y-2/y-3/y-4, 基本資料, the hidden 參數 and ``_youzhi`` sheets, the defined names, drop-downs,
+protection (no password; input cells unlocked), A4 landscape print set-up with print titles, full
+recalculation on load, and cached values from the roll-up. The output is deterministic (fixed document
+times), written atomically (temporary file in the same folder, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import xlsxwriter
+
+from youzhi import computed, forms, tiers
+from youzhi.calendar import Semester
+from youzhi.computed import DEFAULT_COUNTS, STYLES, CellSpec, LineCounts, SheetSpec
+from youzhi.errors import YouzhiError
+from youzhi.model import Budget, School, SubPlanSheet
+
+TEMPLATE_VERSION = "1"
+FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)  # document properties: files are reproducible
+_CODE = re.compile(r"^[A-Z一二三四五六七八九十]+(-\d+)?$")
+
+
+def parse_subplans(programme_id: str, academic_year: int, text: str | None) -> list[str]:
+    """``"A-1,A-2,B,C,D"`` → codes, checked against the programme's sub-plans; default: all of them."""
+    prog = forms.programme(programme_id, academic_year)
+    if not text:
+        return [s.code for s in prog.subplans]
+    codes = [c.strip().upper() for c in re.split(r"[,，、\s]+", text) if c.strip()]
+    known = {s.code for s in prog.subplans}
+    for code in codes:
+        if not _CODE.match(code) or forms.base_code(code) not in known:
+            raise YouzhiError(
+                f"子計畫代碼「{code}」不屬於{prog.name}（可用：{'、'.join(sorted(known))}，分項如 A-1）"
+            )
+    if len(set(codes)) != len(codes):
+        raise YouzhiError("子計畫代碼重複：" + "、".join(codes))
+    missing = [
+        s.code for s in prog.subplans if s.required and not any(forms.base_code(c) == s.code for c in codes)
+    ]
+    if missing:
+        raise YouzhiError(f"缺少必要子計畫：{'、'.join(missing)}")
+    return codes
+
+
+def build_budget(
+    programme_id: str,
+    academic_year: int,
+    codes: list[str],
+    school: School,
+    counts: LineCounts = DEFAULT_COUNTS,
+) -> tuple[Budget, list[SheetSpec]]:
+    """A Budget of blank blocks (layouts set) and the y-1 sheet specs, A(8-12月), A(1-7月), A-1(8-12月) …"""
+    blocks: list[SubPlanSheet] = []
+    sheets: list[SheetSpec] = []
+    for code in codes:
+        for semester in (Semester.FIRST, Semester.SECOND):
+            block, spec = computed.y1_form(
+                programme_id, academic_year, code, semester, school_name=school.name, counts=counts
+            )
+            blocks.append(block)
+            sheets.append(spec)
+    return Budget(programme_id, academic_year, school, blocks), sheets
+
+
+def _format(workbook: xlsxwriter.Workbook, cache: dict, key: str):
+    if key not in cache:
+        style = STYLES[key]
+        props = {"font_name": style.get("font", computed.FONT), "font_size": style.get("size", 12)}
+        if style.get("bold"):
+            props["bold"] = True
+        if "num_format" in style:
+            props["num_format"] = style["num_format"]
+        if style.get("border"):
+            props["border"] = 1
+        if "fill" in style:
+            props["pattern"] = 1
+            props["bg_color"] = style["fill"]
+        if "align" in style:
+            props["align"] = style["align"]
+        if "valign" in style:
+            props["valign"] = style["valign"]
+        if style.get("wrap"):
+            props["text_wrap"] = True
+        if style.get("locked") is False:
+            props["locked"] = False
+        cache[key] = workbook.add_format(props)
+    return cache[key]
+
+
+def _write_cell(ws, fmt, cell: CellSpec) -> None:
+    row, col = cell.row - 1, cell.col - 1
+    if cell.formula is not None:
+        ws.write_formula(row, col, cell.formula, fmt, cell.cached if cell.cached is not None else 0)
+    elif cell.value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(cell.value, bool):
+        ws.write_boolean(row, col, cell.value, fmt)
+    elif isinstance(cell.value, (int, float)):
+        ws.write_number(row, col, cell.value, fmt)
+    else:
+        ws.write_string(row, col, str(cell.value), fmt)
+
+
+def write_sheet(workbook: xlsxwriter.Workbook, spec: SheetSpec, formats: dict) -> None:
+    ws = workbook.add_worksheet(spec.name)
+    for col, width in spec.column_widths.items():
+        ws.set_column(col - 1, col - 1, width)
+    for row, height in spec.row_heights.items():
+        ws.set_row(row - 1, height)
+    merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    for merge in spec.merges:
+        if merge[0] != merge[2] or merge[1] != merge[3]:
+            merged[(merge[0], merge[1])] = merge
+    covered = {
+        (r, c)
+        for (r1, c1, r2, c2) in merged.values()
+        for r in range(r1, r2 + 1)
+        for c in range(c1, c2 + 1)
+        if (r, c) != (r1, c1)
+    }
+    for cell in spec.cells:
+        fmt = _format(workbook, formats, cell.style)
+        key = (cell.row, cell.col)
+        if key in merged:
+            r1, c1, r2, c2 = merged.pop(key)
+            ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, "", fmt)
+        if key in covered and cell.value is None and cell.formula is None:
+            continue  # merge_range already wrote the covered cells
+        _write_cell(ws, fmt, cell)
+    for r1, c1, r2, c2 in merged.values():  # merges whose top-left cell had no spec
+        ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, "", _format(workbook, formats, ""))
+    for v in spec.validations:
+        options = {"validate": "list", "source": v.source, "ignore_blank": True}
+        if v.message:
+            options["input_message"] = v.message[:255]
+        if v.strict:
+            options["error_title"] = "不在清單中"
+            options["error_message"] = "請自下拉選單選擇。"
+        else:
+            options["show_error"] = False
+        ws.data_validation(v.first_row - 1, v.first_col - 1, v.last_row - 1, v.last_col - 1, options)
+    if spec.landscape:
+        ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    if spec.fit_width:
+        ws.fit_to_pages(1, 0)
+    if spec.print_title_rows:
+        ws.repeat_rows(spec.print_title_rows[0] - 1, spec.print_title_rows[1] - 1)
+    ws.center_horizontally()
+    if spec.hidden:
+        ws.hide()
+    if spec.protect:
+        ws.protect(
+            "",
+            {
+                "format_cells": True,
+                "format_columns": True,
+                "format_rows": True,
+                "insert_rows": True,
+                "delete_rows": True,
+                "sort": False,
+            },
+        )
+
+
+def write_template(
+    path: str | os.PathLike,
+    programme_id: str,
+    academic_year: int,
+    *,
+    codes: list[str] | None = None,
+    school: School | None = None,
+    counts: LineCounts = DEFAULT_COUNTS,
+) -> Path:
+    """Write a clean budget workbook to ``path`` (atomically) and return the path."""
+    if programme_id not in forms.PROGRAMMES:
+        raise YouzhiError(f"未知的方案「{programme_id}」（可用：{'、'.join(forms.PROGRAMMES)}）")
+    school = school or School()
+    if school.county:
+        try:
+            tiers.tier_of(school.county, academic_year)
+        except tiers.TierError as exc:
+            raise YouzhiError(str(exc)) from None
+    codes = codes or parse_subplans(programme_id, academic_year, None)
+    budget, y1_sheets = build_budget(programme_id, academic_year, codes, school, counts)
+    dest = Path(path)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".yz-", suffix=".xlsx", dir=dest.parent)
+    os.close(fd)
+    try:
+        write_workbook(tmp, budget, y1_sheets)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def write_workbook(path: str, budget: Budget, y1_sheets: list[SheetSpec]) -> None:
+    workbook = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False})
+    prog = forms.programme(budget.programme, budget.academic_year)
+    workbook.set_properties(
+        {
+            "title": f"{prog.short}經費概算表 {budget.academic_year}學年度",
+            "subject": "優質化輔助方案經費表",
+            "author": "youzhi",
+            "comments": f"youzhi template {TEMPLATE_VERSION}",
+            "created": FIXED_TIME,
+        }
+    )
+    workbook.set_calc_mode("auto")  # fullCalcOnLoad stays on (XlsxWriter's default)
+    formats: dict = {}
+    summaries = computed.summary_sheets(budget)
+    by_name = {s.name: s for s in summaries}
+    ordered = [
+        by_name[computed.SCHOOL_NAME],
+        *y1_sheets,
+        by_name[computed.Y2_NAME],
+        by_name[computed.Y3_NAME],
+        by_name[computed.Y4_NAME],
+        by_name[computed.PARAM_NAME],
+        computed.fingerprint_sheet(budget, TEMPLATE_VERSION),
+    ]
+    for spec in ordered:
+        write_sheet(workbook, spec, formats)
+    for name, refers_to in computed.defined_names(budget).items():
+        workbook.define_name(name, refers_to)
+    workbook.close()
