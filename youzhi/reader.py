@@ -330,15 +330,13 @@ def _money(reading: _Reading, sheet: str, cell: str, value: object, what: str) -
         value = Decimal(repr(value)).quantize(Decimal("0.000001"))
     parsed = parse_number(value, in_kiloyuan=True)
     if parsed.problem:
-        reading.problem(sheet, cell, f"{what}{parsed.problem}（{sheet}!{cell}）")
+        reading.problem(sheet, cell, f"{what}{parsed.problem}")
         return None
     if parsed.value is None:
         return None
     if not is_whole_yuan(parsed.value):
         yuan = to_yuan(parsed.value)
-        reading.problem(
-            sheet, cell, f"{what}不是整數元（{parsed.value} 千元），以 {yuan:,} 元計算（{sheet}!{cell}）"
-        )
+        reading.problem(sheet, cell, f"{what}不是整數元（{parsed.value} 千元），以 {yuan:,} 元計算")
         return yuan
     return to_yuan(parsed.value)
 
@@ -366,7 +364,7 @@ def _read_line(
     parsed = parse_number(q_raw)
     if parsed.problem:
         cell = _ref(cols.quantity, r)
-        reading.problem(sheet, cell, f"數量{parsed.problem}（{sheet}!{cell}）")
+        reading.problem(sheet, cell, f"數量{parsed.problem}")
     else:
         quantity = parsed.value
     unit_price = _money(reading, sheet, _ref(cols.unit_price, r), p_raw, "單價")
@@ -374,7 +372,7 @@ def _read_line(
     source = forms.normalise_source(raw_source)
     if source is None:
         cell = _ref(cols.source, r)
-        reading.problem(sheet, cell, f"無法辨識經費來源「{raw_source}」，暫列其他補助款（{sheet}!{cell}）")
+        reading.problem(sheet, cell, f"無法辨識經費來源「{raw_source}」，暫列其他補助款")
         source = forms.OTHER
     raw_category = _text(v(r, cols.category)) if cols.category != cols.item else ""
     line = Line(
@@ -395,16 +393,13 @@ def _read_line(
     written = norm(raw_category)
     if written in forms.CATEGORIES and written != section:
         cell = _ref(cols.category, r)
-        reading.problem(
-            sheet, cell, f"此列寫「{written}」，但位於{section}區段，依區段以{section}計算（{sheet}!{cell}）"
-        )
+        reading.problem(sheet, cell, f"此列寫「{written}」，但位於{section}區段，依區段以{section}計算")
     if line.total_mismatch:
         cell = line.cell("total")
         reading.problem(
             sheet,
             cell,
-            f"總價 {typed_total:,} 元與數量×單價 {line.computed_total:,} 元不符，"
-            f"彙總以數量×單價計算（{sheet}!{cell}）",
+            f"總價 {typed_total:,} 元與數量×單價 {line.computed_total:,} 元不符，彙總以數量×單價計算",
         )
     return line
 
