@@ -1,15 +1,91 @@
-"""`youzhi batch` (not implemented yet)."""
+"""`youzhi batch PATH… -o report.xlsx [--jobs N] [--json] [--export lines.parquet|lines.csv]`."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
+from youzhi import batch, batch_report, forms
 from youzhi.errors import YouzhiError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="經費表檔案或資料夾（資料夾會往下找 .xlsx/.xlsm）"
+    )
+    parser.add_argument("-o", "--output", metavar="REPORT.xlsx", help="彙整報表（Excel）的檔名")
+    parser.add_argument("--jobs", "-j", type=int, default=None, help="同時處理的程序數（預設為 CPU 核心數）")
+    parser.add_argument("--json", action="store_true", help="在標準輸出印出 JSON（總覽、檢核明細、無法讀取）")
+    parser.add_argument("--export", metavar="LINES.parquet|LINES.csv", help="另存每一筆經費明細（明細資料）")
+    parser.add_argument("--programme", choices=forms.PROGRAMMES, help="方案（檔案內無法判斷時使用）")
+    parser.add_argument("--year", type=int, dest="academic_year", help="學年度（檔案內無法判斷時使用）")
+    parser.add_argument(
+        "--timeout", type=float, default=batch.DEFAULT_TIMEOUT, help="每個檔案的處理時間上限（秒）"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="不顯示進度列")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise YouzhiError("此功能尚未完成")
+    if not (args.output or args.json or args.export):
+        raise YouzhiError("請指定輸出：-o 報表.xlsx、--json 或 --export 明細.parquet")
+    if args.jobs is not None and args.jobs < 1:
+        raise YouzhiError("--jobs 必須是正整數")
+    if args.timeout <= 0:
+        raise YouzhiError("--timeout 必須大於 0")
+    outputs = [p for p in (args.output, args.export) if p]
+    if args.output and not args.output.lower().endswith(".xlsx"):
+        raise YouzhiError("報表檔名必須以 .xlsx 結尾")
+    if args.export and not args.export.lower().endswith((".parquet", ".csv")):
+        raise YouzhiError("--export 只接受 .parquet 或 .csv 檔名")
+    files = batch.collect(args.paths, exclude=outputs)
+    if not files:
+        raise YouzhiError("找不到任何 .xlsx 或 .xlsm 檔案")
+    options = batch.Options(args.programme, args.academic_year, timeout=args.timeout)
+    show = not (args.json or args.no_progress) and sys.stderr.isatty()
+    bar = _progress_bar(len(files), show)
+    try:
+        result = batch.run_batch(files, jobs=args.jobs, options=options, progress=bar.update_record)
+    finally:
+        bar.close()
+    with result:
+        if args.output:
+            batch_report.write_xlsx(result, args.output)
+        if args.export:
+            batch_report.export_lines(result, args.export)
+        if args.json:
+            batch_report.write_json(result, sys.stdout)
+        unreadable, errors = result.count(batch.STATUS_UNREADABLE), result.count(batch.STATUS_ERROR)
+        rate = len(files) / result.seconds if result.seconds else 0.0
+        print(
+            f"已檢核 {len(files)} 個檔案（{result.seconds:.1f} 秒，每秒 {rate:.0f} 個）："
+            f"有錯誤 {errors}、有警告 {result.count(batch.STATUS_WARN)}、"
+            f"通過 {result.count(batch.STATUS_OK)}、無法讀取 {unreadable}"
+            + (f"；報表：{os.path.abspath(args.output)}" if args.output else ""),
+            file=sys.stderr,
+        )
+    return 1 if unreadable or errors else 0
+
+
+class _Bar:
+    """tqdm on stderr (with ETA), or nothing when stderr is not a terminal."""
+
+    def __init__(self, total: int, show: bool):
+        self.tqdm = None
+        if show:
+            from tqdm import tqdm
+
+            tqdm.monitor_interval = 0  # no monitor thread: workers may be forked while it runs
+            self.tqdm = tqdm(total=total, unit="檔", desc="檢核", file=sys.stderr, dynamic_ncols=True)
+
+    def update_record(self, record: dict) -> None:
+        if self.tqdm is not None:
+            self.tqdm.update(1)
+
+    def close(self) -> None:
+        if self.tqdm is not None:
+            self.tqdm.close()
+
+
+def _progress_bar(total: int, show: bool) -> _Bar:
+    return _Bar(total, show)

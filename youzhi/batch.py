@@ -1,0 +1,336 @@
+"""Batch validation: many schools' workbooks → one result set, spooled to disk, sorted by path.
+
+``collect(paths)`` finds the workbooks; ``check_one(path)`` (run in worker processes by
+``youzhi.batch_pool``) reads and checks one file and returns a small picklable ``dict`` (rows as
+tuples, never the ``Budget`` graph); ``run_batch`` gathers those into a ``BatchResult`` whose rows
+live in a temporary spool file, so memory does not grow with the number of files. The writers
+(``youzhi.batch_report``) stream from it in path order, so the report is deterministic.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import pickle
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from youzhi import batch_pool, forms
+from youzhi.errors import UnreadableWorkbook, YouzhiError
+from youzhi.safety import check_file
+
+EXTENSIONS = (".xlsx", ".xlsm")
+DEFAULT_TIMEOUT = 30.0  # seconds per file
+DEFAULT_MAX_MEMORY = 2 * 1024**3  # bytes per worker process
+
+SEVERITY_LABELS = {"error": "錯誤", "warning": "警告", "info": "提示"}
+READER_RULE = "READ"  # findings that come from what the reader could not read
+READER_RULE_TITLE = "讀取經費表時的問題"
+
+STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_UNREADABLE = "通過", "有警告", "有錯誤", "無法讀取"
+
+# Columns of each table: (header, kind) with kind in text | int | money | ratio | number.
+SUMMARY_COLUMNS = (
+    ("檔案", "text"),
+    ("學校", "text"),
+    ("主管機關", "text"),
+    ("縣市", "text"),
+    ("方案", "text"),
+    ("學年度", "int"),
+    ("經常門(元)", "money"),
+    ("資本門(元)", "money"),
+    ("合計(元)", "money"),
+    ("資本門比例", "ratio"),
+    ("教育部補助款(元)", "money"),
+    ("應編配合款(元)", "money"),
+    ("已編配合款(元)", "money"),
+    ("配合款不足(元)", "money"),
+    ("錯誤", "int"),
+    ("警告", "int"),
+    ("提示", "int"),
+    ("狀態", "text"),
+    ("備註", "text"),
+    ("處理秒數", "number"),
+)
+FINDING_COLUMNS = (
+    ("檔案", "text"),
+    ("學校", "text"),
+    ("工作表", "text"),
+    ("儲存格", "text"),
+    ("規則", "text"),
+    ("嚴重度", "text"),
+    ("說明", "text"),
+    ("數值", "any"),
+    ("上限", "any"),
+    ("依據", "text"),
+)
+LINE_COLUMNS = (
+    ("檔案", "text"),
+    ("學校", "text"),
+    ("縣市", "text"),
+    ("方案", "text"),
+    ("學年度", "int"),
+    ("工作表", "text"),
+    ("列", "int"),
+    ("子計畫", "text"),
+    ("學期", "text"),
+    ("會計年度", "int"),
+    ("一級用途別", "text"),
+    ("項目", "text"),
+    ("單位", "text"),
+    ("數量", "number"),
+    ("單價(元)", "money"),
+    ("總價(元)", "money"),
+    ("填寫總價(元)", "money"),
+    ("說明用途", "text"),
+    ("經費來源", "text"),
+)
+RULE_COLUMNS = (
+    ("規則", "text"),
+    ("嚴重度", "text"),
+    ("說明", "text"),
+    ("學校數", "int"),
+    ("筆數", "int"),
+)
+UNREADABLE_COLUMNS = (("檔案", "text"), ("原因", "text"), ("大小(位元組)", "int"))
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every file is read with (an official workbook names neither programme nor year)."""
+
+    programme: str | None = None
+    academic_year: int | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    max_memory: int | None = DEFAULT_MAX_MEMORY
+
+
+# ------------------------------------------------------------------ collecting inputs
+def collect(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str] = ()) -> list[str]:
+    """Every .xlsx/.xlsm under the given files and folders (recursively), sorted, without duplicates.
+
+    A file named explicitly is taken whatever its extension (its check says why it is unreadable);
+    in folders only .xlsx/.xlsm count, and Excel's lock files (``~$…``) are skipped.
+    """
+    skip = {os.path.realpath(p) for p in exclude}
+    found: dict[str, str] = {}
+    for given in paths:
+        given = os.fspath(given)
+        if os.path.isdir(given):
+            for folder, dirs, files in os.walk(given):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in files:
+                    if name.lower().endswith(EXTENSIONS) and not name.startswith("~$"):
+                        path = os.path.join(folder, name)
+                        found.setdefault(os.path.realpath(path), path)
+        elif os.path.exists(given):
+            found.setdefault(os.path.realpath(given), given)
+        else:
+            raise YouzhiError(f"找不到檔案或資料夾：{given}")
+    return sorted((path for real, path in found.items() if real not in skip), key=_path_key)
+
+
+def _path_key(path: str) -> tuple:
+    return tuple(os.path.normpath(path).split(os.sep))
+
+
+# ------------------------------------------------------------------ one file (in a worker)
+def check_one(path: str, options: Options = Options()) -> dict:
+    """Read and check one workbook; a small dict of plain tuples (picklable, cheap to send)."""
+    try:
+        return _check(path, options)
+    except UnreadableWorkbook as exc:
+        return {"path": path, "reason": str(exc)}
+
+
+def _check(path: str, options: Options) -> dict:
+    from youzhi import rollup
+    from youzhi.reader import read_budget
+
+    check_file(path)
+    budget = read_budget(
+        path, engine="calamine", programme=options.programme, academic_year=options.academic_year
+    )
+    findings = [
+        (f.sheet, f.cell, f.rule, f.severity, f.message, _plain(f.value), _plain(f.limit), f.citation)
+        for f in _findings(budget)
+    ]
+    counts = {s: sum(1 for f in findings if f[3] == s) for s in SEVERITY_LABELS}
+    match = rollup.match(budget)
+    recurrent, capital = rollup.recurrent_total(budget), rollup.capital_total(budget)
+    total = recurrent + capital
+    school = budget.school
+    programme = forms.programme(budget.programme, budget.academic_year).short
+    status = STATUS_ERROR if counts["error"] else STATUS_WARN if counts["warning"] else STATUS_OK
+    summary = (
+        school.name,
+        school.authority or "",
+        school.county or "",
+        programme,
+        budget.academic_year,
+        recurrent,
+        capital,
+        total,
+        capital / total if total else None,
+        match.subsidy,
+        match.required if match.needed else None,
+        match.budgeted,
+        match.shortfall if match.needed else None,
+        counts["error"],
+        counts["warning"],
+        counts["info"],
+        status,
+        match.note,
+    )
+    head = (school.name, school.county or "", programme, budget.academic_year)
+    lines = [
+        (
+            *head,
+            line.sheet,
+            line.row,
+            block.code,
+            block.semester.label,
+            block.fiscal_year,
+            line.category,
+            line.item,
+            line.unit,
+            None if line.quantity is None else float(line.quantity),
+            line.unit_price,
+            line.amount,
+            line.typed_total,
+            line.purpose,
+            line.raw_source or line.source,
+        )
+        for block in budget.sheets
+        for line in block.lines
+    ]
+    return {"path": path, "summary": summary, "findings": findings, "lines": lines}
+
+
+def _findings(budget) -> list:
+    """The validators' findings plus what the reader could not read (not repeated)."""
+    from validators.finding import Finding
+
+    try:
+        from validators import check
+    except ImportError:  # TODO(batch): drop once validators.check has landed
+        check = None
+    found = list(check(budget)) if check else []
+    seen = {(f.sheet, f.cell, f.message) for f in found}
+    for problem in budget.problems:
+        if (problem.sheet, problem.cell, problem.message) not in seen:
+            found.append(Finding(READER_RULE, problem.severity, problem.sheet, problem.cell, problem.message))
+    return found
+
+
+def _plain(value):
+    """Finding values as JSON/Excel-friendly scalars."""
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    return str(value)
+
+
+# ------------------------------------------------------------------ the whole batch (in the parent)
+@dataclass
+class Entry:
+    path: str
+    offset: int  # where its pickled result starts in the spool
+    status: str
+    school: str = ""
+
+
+@dataclass
+class BatchResult:
+    """All results, spooled to a temporary file; iterate in path order with ``results()``."""
+
+    spool: object
+    entries: list[Entry] = field(default_factory=list)
+    rules: dict[str, list] = field(default_factory=dict)  # rule → [severity, files, findings]
+    seconds: float = 0.0
+
+    def results(self) -> Iterator[dict]:
+        for entry in sorted(self.entries, key=lambda e: _path_key(e.path)):
+            self.spool.seek(entry.offset)
+            yield pickle.load(self.spool)
+
+    def count(self, status: str) -> int:
+        return sum(1 for e in self.entries if e.status == status)
+
+    def close(self) -> None:
+        self.spool.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def run_batch(
+    files: list[str],
+    *,
+    jobs: int | None = None,
+    options: Options = Options(),
+    progress: Callable[[dict], None] | None = None,
+) -> BatchResult:
+    """Check ``files`` in worker processes; every file ends up in the result, readable or not."""
+    started = time.perf_counter()
+    result = BatchResult(tempfile.TemporaryFile(prefix="youzhi-batch-"))  # noqa: SIM115 (closed by result)
+    work = functools.partial(check_one, options=options)
+    outcomes = batch_pool.run(work, files, jobs=jobs, timeout=options.timeout, max_memory=options.max_memory)
+    for outcome in outcomes:
+        record = outcome.value if outcome.ok else {"path": outcome.item, "reason": outcome.reason}
+        record["seconds"] = outcome.seconds
+        _add(result, record)
+        if progress:
+            progress(record)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _add(result: BatchResult, record: dict) -> None:
+    if "reason" in record:
+        try:
+            record["size"] = os.path.getsize(record["path"])
+        except OSError:
+            record["size"] = None
+        status, school = STATUS_UNREADABLE, ""
+    else:
+        status, school = record["summary"][16], record["summary"][0]
+        per_rule: dict[str, int] = {}
+        for finding in record["findings"]:
+            rule = finding[2]
+            per_rule[rule] = per_rule.get(rule, 0) + 1
+            stats = result.rules.setdefault(rule, [finding[3], 0, 0])
+            stats[2] += 1
+        for rule in per_rule:
+            result.rules[rule][1] += 1
+    result.spool.seek(0, os.SEEK_END)
+    offset = result.spool.tell()
+    pickle.dump(record, result.spool, protocol=pickle.HIGHEST_PROTOCOL)
+    result.entries.append(Entry(record["path"], offset, status, school))
+
+
+def rule_titles() -> dict[str, str]:
+    """Rule code → zh-TW title from the validators' catalogue (empty when it cannot be loaded)."""
+    titles = {READER_RULE: READER_RULE_TITLE}
+    try:
+        import validators
+
+        titles.update({rule.code: rule.title for rule in validators.catalogue()})
+    except Exception as exc:  # the report must still be written; say why titles are missing
+        print(f"警告：無法載入規則清單（{type(exc).__name__}），規則統計不含說明", file=sys.stderr)
+    return titles
+
+
+def summary_row(record: dict) -> tuple:
+    """One 總覽 row (SUMMARY_COLUMNS) for a result record, readable or not."""
+    if "reason" in record:
+        blanks = (None,) * 12
+        row = (record["path"], "", "", "", "", *blanks, STATUS_UNREADABLE, record["reason"])
+    else:
+        row = (record["path"], *record["summary"])
+    return (*row, round(record["seconds"], 3))
