@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -60,6 +61,7 @@ def _limit_memory(max_memory: int | None) -> None:
 
 def _worker(conn, func: Callable, timeout: float, max_memory: int | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    faulthandler.disable()  # a crash is reported in the batch result, not dumped on the terminal
     has_timer = hasattr(signal, "setitimer")
     if has_timer:
         signal.signal(signal.SIGALRM, _alarm)
