@@ -193,7 +193,8 @@ def write_template(
     codes = codes or parse_subplans(programme_id, academic_year, None)
     budget, y1_sheets = build_budget(programme_id, academic_year, codes, school, counts)
     dest = Path(path)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not dest.parent.is_dir():
+        raise YouzhiError(f"輸出資料夾不存在：{dest.parent}")
     fd, tmp = tempfile.mkstemp(prefix=".yz-", suffix=".xlsx", dir=dest.parent)
     os.close(fd)
     try:
