@@ -157,6 +157,7 @@ class _Writer:
     def _section(self, ws, row: int, section: str, lines: list[dict]) -> int:
         o = self.opts
         count = max(OFFICIAL_ROWS[section], len(lines) + o["extra_rows"])
+        count += sum(1 for i in o["blank_rows"] if i < count)
         first = row
         cached_sum = 0.0
         written = 0
@@ -461,3 +462,317 @@ def official_workbook(
         writer.wb.worksheets_objs[0].activate()
     writer.wb.close()
     return path
+
+
+# --- school-style variants with hand-computed figures (元) ------------------------------------
+# Each: {"options": official_workbook keyword arguments, "expected": figures worked out by hand
+# from the 千元 on the sheets}. y3 lists only rows with money; y4 only items with money.
+
+
+def _ln(category, item, unit, quantity, unit_price, source="", purpose="說明", **extra) -> dict:
+    return dict(
+        category=category,
+        item=item,
+        unit=unit,
+        quantity=quantity,
+        unit_price=unit_price,
+        source=source,
+        purpose=purpose,
+        **extra,
+    )
+
+
+OP, GR, CAP = forms.OPERATING, forms.GRANTS, forms.CAPITAL
+FIRST, SECOND = Semester.FIRST, Semester.SECOND
+
+VARIANTS: dict[str, dict] = {
+    "official": {
+        "options": {},
+        "expected": {
+            "academic_year": 109,
+            "programme": "senior-high",
+            "school": {"name": "", "authority": None, "county": None},
+            "codes": ["A", "B", "C", "D"],
+            "y3": [(109, "A", "教育部補助款", 10000, 0), (110, "A", "教育部補助款", 10000, 0)],
+            "y4": {(109, "諮詢費、輔導費、指導費"): 10000, (110, "諮詢費、輔導費、指導費"): 10000},
+            "recurrent": 20000,
+            "capital": 0,
+            "match": {"subsidy": 20000, "budgeted": 0, "tier": None},
+            "problems": [],
+        },
+    },
+    # Rows inserted (8 業務費 lines in a 6-row section), a blank row in every section, branch
+    # sheets A-1 / A-2 for both semesters, sources written out.
+    "branches-inserted-rows": {
+        "options": {
+            "academic_year": 114,
+            "school_title": "新北市立板橋高級中學",
+            "blank_rows": (1,),
+            "blocks": {
+                ("A-1", FIRST): [
+                    _ln(OP, "講座鐘點費", "節", 10, 2),  # 20,000
+                    _ln(OP, "印刷費", "式", 1, 3.5, "配合款"),  # 3,500
+                    _ln(OP, "材料費", "人次", 30, 0.2),  # 6,000
+                    _ln(OP, "雜支", "式", 1, 1.234),  # 1,234
+                    _ln(OP, "諮詢費、輔導費、指導費", "人次", 3, 2.5),  # 7,500
+                    _ln(OP, "國內旅費、短程車資、運費", "人次", 10, 0.5),  # 5,000
+                    _ln(OP, "膳宿費", "人次", 40, 0.12, "配合款"),  # 4,800
+                    _ln(OP, "保險費", "人", 40, 0.025, "教育部補助款"),  # 1,000
+                    _ln(GR, "學生獎學(助)金", "人次", 4, 5),  # 20,000
+                    _ln(CAP, "筆記型電腦", "臺", 2, 30, "自籌款"),  # 60,000
+                ],
+                ("A-1", SECOND): [_ln(OP, "授課鐘點費", "節", 36, 0.4)],  # 14,400
+                ("A-2", FIRST): [_ln(OP, "稿費", "篇", 1, 2.7, "其他補助款")],  # 2,700
+                ("A-2", SECOND): [_ln(OP, "租車費", "臺", 2, 12, "配合款")],  # 24,000
+            },
+        },
+        "expected": {
+            "academic_year": 114,
+            "programme": "senior-high",
+            "school": {"name": "新北市立板橋高級中學", "authority": "直轄市立", "county": "新北市"},
+            "codes": ["A", "A-1", "A-2", "B", "C", "D"],
+            "y3": [
+                (114, "A-1", "教育部補助款", 60734, 0),  # 20000+6000+1234+7500+5000+1000+20000
+                (114, "A-1", "配合款", 8300, 0),  # 3500+4800
+                (114, "A-1", "自籌款", 0, 60000),
+                (114, "A-2", "其他補助款", 2700, 0),
+                (115, "A-1", "教育部補助款", 14400, 0),
+                (115, "A-2", "配合款", 24000, 0),
+            ],
+            "y4": {
+                (114, "講座鐘點費"): 20000,
+                (114, "印刷費"): 3500,
+                (114, "材料費"): 6000,
+                (114, "雜支"): 1234,
+                (114, "諮詢費、輔導費、指導費"): 7500,
+                (114, "國內旅費、短程車資、運費"): 5000,
+                (114, "膳宿費"): 4800,
+                (114, "保險費"): 1000,
+                (114, "學生獎學(助)金"): 20000,
+                (114, "稿費"): 2700,
+                (115, "授課鐘點費"): 14400,
+                (115, "租車費"): 24000,
+            },
+            "recurrent": 110134,
+            "capital": 60000,
+            # 新北市 tier 2, senior-high r = 0.85: ⌈75134 × 0.15 / 0.85⌉ = ⌈13258.94⌉
+            "match": {
+                "county": "新北市",
+                "tier": 2,
+                "max_rate": "0.85",
+                "subsidy": 75134,
+                "required": 13259,
+                "budgeted": 32300,
+            },
+            "problems": [],
+        },
+    },
+    # Sheets renamed, reordered and one hidden; full-width colon; numbers typed as text.
+    "renamed-text-numbers": {
+        "options": {
+            "code_label": "：",
+            "sheet_names": {("A", FIRST): "第一張", ("A", SECOND): "A下學期", ("B", FIRST): "教師增能"},
+            "order": ["y-4", "教師增能", "A下學期", "第一張"],
+            "hidden": ("教師增能",),
+            "blocks": {
+                ("A", FIRST): [_ln(OP, "講座鐘點費", "節", "１０", "２")],  # 20,000
+                ("A", SECOND): [_ln(OP, "印刷費", "式", "2", "1,500元")],  # 3,000
+                ("B", FIRST): [
+                    _ln(OP, "物品費", "個", 5, "10千"),  # 50,000
+                    _ln(OP, "資料檢索費", "筆", "1,000", 0.001),  # 1,000
+                ],
+                ("C", SECOND): [_ln(CAP, "個人電腦(含顯示器)", "組", 2, 30, "自籌")],  # 60,000
+            },
+        },
+        "expected": {
+            "academic_year": 109,
+            "programme": "senior-high",
+            "school": {"name": "", "authority": None, "county": None},
+            "codes": ["A", "B", "C", "D"],
+            "y3": [
+                (109, "A", "教育部補助款", 20000, 0),
+                (109, "B", "教育部補助款", 51000, 0),
+                (110, "A", "教育部補助款", 3000, 0),
+                (110, "C", "自籌款", 0, 60000),
+            ],
+            "y4": {
+                (109, "講座鐘點費"): 20000,
+                (109, "物品費"): 50000,
+                (109, "資料檢索費"): 1000,
+                (110, "印刷費"): 3000,
+            },
+            "recurrent": 74000,
+            "capital": 60000,
+            "match": {"subsidy": 74000, "budgeted": 0, "tier": None},
+            "problems": [("教師增能", "A3", "隱藏")],
+        },
+    },
+    # Totals typed over formulas (one wrong), 小計 typed, an unreadable 單價, a category written
+    # in the wrong section, a 單價 that is not whole 元.
+    "typed-totals": {
+        "options": {
+            "academic_year": 110,
+            "school_title": "私立復興高級中學",
+            "typed_subtotals": True,
+            "blocks": {
+                ("B", FIRST): [
+                    _ln(OP, "講座鐘點費", "節", 6, 1, total=8),  # typed 8,000; 6 × 1 = 6,000 wins
+                    _ln(OP, "場地使用費", "場", 2, 2.5, total=5),  # 5,000
+                    _ln(OP, "雜支", "式", 1, "abc", total=0.8),  # 單價 unreadable: typed 800
+                    _ln(GR, "學生入學獎學金", "人次", 2, 10, label="業務費"),  # 20,000
+                    _ln(CAP, "平板電腦", "臺", 3, 15),  # 45,000
+                ],
+                ("B", SECOND): [_ln(OP, "資料蒐集費", "式", 1, 0.0005)],  # 0.5 元 → 1 元
+            },
+        },
+        "expected": {
+            "academic_year": 110,
+            "programme": "senior-high",
+            "school": {"name": "私立復興高級中學", "authority": "私立", "county": None},
+            "codes": ["A", "B", "C", "D"],
+            "y3": [(110, "B", "教育部補助款", 31800, 45000), (111, "B", "教育部補助款", 1, 0)],
+            "y4": {
+                (110, "講座鐘點費"): 6000,
+                (110, "場地使用費"): 5000,
+                (110, "雜支"): 800,
+                (110, "學生入學獎學金"): 20000,
+                (111, "資料蒐集費"): 1,
+            },
+            "recurrent": 31801,
+            "capital": 45000,
+            "match": {"subsidy": 76801, "required": 0, "budgeted": 0, "needed": False},
+            "problems": [
+                ("B(8-12月)", "F6", "總價 8,000 元與數量×單價 6,000 元不符"),
+                ("B(8-12月)", "E8", "單價"),
+                ("B(8-12月)", "A13", "業務費"),
+                ("B(1-7月)", "E6", "不是整數元"),
+                ("B(1-7月)", "F6", "不是整數元"),
+            ],
+        },
+    },
+    # Both semesters of C on one sheet named "C", no 子計畫代碼 label anywhere (the sheet name
+    # tells), a column inserted before A, 一級用途別 merged down each section.
+    "one-sheet-shifted-merged": {
+        "options": {
+            "academic_year": 112,
+            "school_title": "臺北市立建國高級中學",
+            "same_sheet": ("C",),
+            "code_label": "",
+            "column_offset": 1,
+            "merge_category": True,
+            "blocks": {
+                ("C", FIRST): [
+                    _ln(OP, "臨時工作人員/工讀費", "小時", 100, 0.2),  # 20,000
+                    _ln(OP, "軟體設計費、軟體授權費", "套", 1, 9.999),  # 9,999
+                ],
+                ("C", SECOND): [
+                    _ln(OP, "設備維護費", "式", 1, 4.321),  # 4,321
+                    _ln(CAP, "雷射印表機", "臺", 1, 18, "配合款"),  # 18,000
+                ],
+            },
+        },
+        "expected": {
+            "academic_year": 112,
+            "programme": "senior-high",
+            "school": {"name": "臺北市立建國高級中學", "authority": "直轄市立", "county": "臺北市"},
+            "codes": ["A", "B", "C", "D"],
+            "y3": [
+                (112, "C", "教育部補助款", 29999, 0),
+                (113, "C", "教育部補助款", 4321, 0),
+                (113, "C", "配合款", 0, 18000),
+            ],
+            "y4": {
+                (112, "臨時工作人員/工讀費"): 20000,
+                (112, "軟體設計費、軟體授權費"): 9999,
+                (113, "設備維護費"): 4321,
+            },
+            "recurrent": 34320,
+            "capital": 18000,
+            # 臺北市 tier 1, r = 0.80: 34320 × 0.2 / 0.8 = 8580
+            "match": {
+                "county": "臺北市",
+                "tier": 1,
+                "max_rate": "0.80",
+                "subsidy": 34320,
+                "required": 8580,
+                "budgeted": 18000,
+            },
+            "problems": [("C", "A3", "依工作表名稱判定為 C")],
+        },
+    },
+    # The vocational programme (sub-plans 一…五), extra empty rows, y-2/y-3/y-4 deleted.
+    "vocational-no-summaries": {
+        "options": {
+            "academic_year": 114,
+            "programme": "vocational",
+            "school_title": "新竹縣立湖口高級中學",
+            "summaries": (),
+            "extra_rows": 3,
+            "blocks": {
+                ("一", FIRST): [_ln(OP, "講座鐘點費", "節", 8, 2)],  # 16,000
+                ("二", SECOND): [_ln(GR, "學生入學獎學金", "人次", 3, 10, "配合款")],  # 30,000
+            },
+        },
+        "expected": {
+            "academic_year": 114,
+            "programme": "vocational",
+            "school": {"name": "新竹縣立湖口高級中學", "authority": "縣市立", "county": "新竹縣"},
+            "codes": ["一", "二", "三", "四", "五"],
+            "y3": [(114, "一", "教育部補助款", 16000, 0), (115, "二", "配合款", 30000, 0)],
+            "y4": {(114, "講座鐘點費"): 16000, (115, "學生入學獎學金"): 30000},
+            "recurrent": 46000,
+            "capital": 0,
+            # 新竹縣 tier 3, vocational r = 0.90: ⌈16000 / 9⌉ = ⌈1777.8⌉
+            "match": {
+                "county": "新竹縣",
+                "tier": 3,
+                "max_rate": "0.90",
+                "subsidy": 16000,
+                "required": 1778,
+                "budgeted": 30000,
+            },
+            "problems": [],
+        },
+    },
+    # Our own fingerprint and 基本資料 sheet (as the template writes them) and y-2 申請 / 核定.
+    "fingerprint-requests": {
+        "options": {
+            "academic_year": 114,
+            "fingerprint": {
+                "form": "youzhi-budget",
+                "programme": "senior-high",
+                "academic_year": 114,
+                "template_version": "1",
+            },
+            "school_sheet": {
+                "學校名稱": "國立臺南第一高級中學",
+                "主管機關": "國立",
+                "所在縣市": "臺南市",
+                "方案": "高中優質化輔助方案",
+                "學年度": 114,
+            },
+            "applied": {"A": 100, "D": 0.211},
+            "approved": {"A": 90},
+            "blocks": {("D", SECOND): [_ln(OP, "全民健康保險補充保費", "式", 1, 0.211)]},  # 211
+        },
+        "expected": {
+            "academic_year": 114,
+            "programme": "senior-high",
+            "school": {"name": "國立臺南第一高級中學", "authority": "國立", "county": "臺南市"},
+            "codes": ["A", "B", "C", "D"],
+            "y3": [(115, "D", "教育部補助款", 211, 0)],
+            "y4": {(115, "全民健康保險補充保費"): 211},
+            "recurrent": 211,
+            "capital": 0,
+            "applied": {"A": 100000, "D": 211},
+            "approved": {"A": 90000},
+            "match": {"subsidy": 211, "required": 0, "needed": False},
+            "problems": [],
+        },
+    },
+}
+
+
+def variant_workbook(name: str, directory) -> Path:
+    """Write variant ``name`` into ``directory`` (file named after it)."""
+    return official_workbook(Path(directory) / f"{name}.xlsx", **VARIANTS[name]["options"])

@@ -368,6 +368,11 @@ def _read_line(
     else:
         quantity = parsed.value
     unit_price = _money(reading, sheet, _ref(cols.unit_price, r), p_raw, "單價")
+    if isinstance(t_raw, str) and t_raw.startswith("#"):
+        # A formula's error result (openpyxl shows it; calamine reads it as blank).
+        cell = _ref(cols.total, r)
+        reading.problem(sheet, cell, f"總價儲存格顯示 {t_raw}，以數量×單價計算", "info")
+        t_raw = None
     typed_total = _money(reading, sheet, _ref(cols.total, r), t_raw, "總價")
     source = forms.normalise_source(raw_source)
     if source is None:
@@ -471,6 +476,9 @@ def _school_from_title(titles: list[str]) -> str:
 def _merge_school(base: School, override: School | None) -> School:
     if override is None:
         return base
+    if override.name and override.name != base.name:
+        inferred = school_from_name(override.name)
+        base = School(override.name, inferred.authority or base.authority, inferred.county or base.county)
     return School(
         name=override.name or base.name,
         authority=tiers.normalise_authority(override.authority) or base.authority,
@@ -638,6 +646,8 @@ def read_grids(
         if (code, semester) in seen:
             reading.problem(sheet, anchor, f"子計畫 {code}（{semester.months}）出現不只一次，皆納入彙總")
         seen.add((code, semester))
+        if block.grid.hidden:
+            reading.problem(sheet, anchor, "此工作表已隱藏，其經費仍納入彙總", "info")
         layout = _layout(block)
         if layout.total_row is None:
             reading.problem(sheet, _ref(1, block.end_row), "找不到「會計年度合計」列", "info")
@@ -652,6 +662,11 @@ def read_grids(
             if line is not None:
                 sub.lines.append(line)
         budget.sheets.append(sub)
+
+    if not budget.sheets:
+        first_error = next((p for p in reading.problems if p.severity == "error"), None)
+        reason = f"{first_error.sheet}!{first_error.cell} {first_error.message}" if first_error else ""
+        raise UnreadableWorkbook(f"無法判定任何概算表的子計畫與學期：{reason}")
 
     # The school: fingerprint / 基本資料, else the y-1 title; options override.
     name = _text(facts.get("學校名稱")) or _school_from_title([b.preamble.title for b, *_ in placed])
