@@ -1,0 +1,143 @@
+"""Runs the rule tables over a budget (``check``) or one line typed into a cell (``check_line``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from validators import context, names, summaries
+from validators.finding import Finding, Rule
+from validators.kinds import caps, classification, forbidden, line_form, shares, workbook
+from validators.ruleset import rules_for
+from youzhi import forms
+from youzhi.calendar import Semester
+from youzhi.model import Budget, Line
+from youzhi.money import parse_number, round_half_up
+
+LINE_KINDS = {
+    "purpose_required": line_form.purpose_required,
+    "standard_name": line_form.standard_name,
+    "arithmetic": line_form.arithmetic,
+    "unit": line_form.unit,
+    "lump_sum": line_form.lump_sum,
+    "missing_numbers": line_form.missing_numbers,
+    "capital_minimum": classification.capital_minimum,
+    "durable_in_recurrent": classification.durable_in_recurrent,
+    "unit_cap": caps.unit_cap,
+    "purpose_silent": caps.purpose_silent,
+    "unit_range": caps.unit_range,
+    "hourly_wage": caps.hourly_wage,
+    "equipment_cap": caps.equipment_cap,
+    "forbidden": forbidden.forbidden,
+}
+BUDGET_KINDS = {
+    "reader_problem": workbook.reader_problem,
+    "match": workbook.match,
+    "match_unknown": workbook.match_unknown,
+    "y2_totals": workbook.y2_totals,
+    "approved": workbook.approved,
+    "share": shares.share,
+    "total_cap": shares.total_cap,
+    "capital_share": shares.capital_share,
+}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _split(rules: tuple[Rule, ...]):
+    """Line rules for every line, line rules keyed by the item they cover, and budget rules."""
+    general, by_item, budget_rules = [], {}, []
+    for rule in rules:
+        if rule.kind in BUDGET_KINDS:
+            budget_rules.append(rule)
+        elif rule.kind in LINE_KINDS:
+            if rule.items and rule.kind not in ("lump_sum",):
+                for item in rule.items:
+                    by_item.setdefault(item, []).append(rule)
+            else:
+                general.append(rule)
+        else:
+            raise ValueError(f"規則 {rule.code} 的種類「{rule.kind}」沒有對應的檢核")
+    return general, by_item, budget_rules
+
+
+def _check_line(line: Line, env: context.LineEnv, general, by_item) -> list[Finding]:
+    if not line.filled and not str(line.purpose or "").strip():
+        return []
+    found: list[Finding] = []
+    for rule in general:
+        found.extend(LINE_KINDS[rule.kind](rule, line, env))
+    for rule in by_item.get(env.item, ()):
+        found.extend(LINE_KINDS[rule.kind](rule, line, env))
+    return found
+
+
+def check(budget: Budget, *, grids=None) -> list[Finding]:
+    """Every finding of every rule in force for the budget's programme and 學年度.
+
+    ``grids`` (optional, the ``WorkbookGrids`` the budget was read from) lets workbook findings
+    point at y-2 / y-3 / y-4 cells and enables the y-2 合計數 rule.
+    """
+    rules = rules_for(budget.programme, budget.academic_year)
+    general, by_item, budget_rules = _split(rules)
+    located = summaries.locate(grids, names.standard_items(budget.programme, budget.academic_year))
+    ctx, envs = context.build(budget, rules, located)
+    found: list[Finding] = []
+    for line, env in envs:
+        found.extend(_check_line(line, env, general, by_item))
+    for rule in budget_rules:
+        found.extend(BUDGET_KINDS[rule.kind](rule, ctx))
+    return sort_findings(found, budget)
+
+
+def sort_findings(found: list[Finding], budget: Budget) -> list[Finding]:
+    order = {sheet.sheet: i for i, sheet in enumerate(budget.sheets)}
+
+    def key(f: Finding):
+        letters = f.cell.rstrip("0123456789")
+        row = int(f.cell[len(letters) :] or 0)
+        return (order.get(f.sheet, len(order)), f.sheet, row, len(letters), letters, f.rule)
+
+    return sorted(found, key=key)
+
+
+def check_line(
+    programme: str,
+    academic_year: int,
+    item: str,
+    unit: str,
+    quantity,
+    unit_price_yuan,
+    purpose: str,
+    category: str | None = None,
+    *,
+    fiscal_year: int | None = None,
+    semester: Semester = Semester.FIRST,
+) -> list[Finding]:
+    """The line rules for one line as typed (the add-in's UDF); findings carry no sheet or cell.
+
+    ``quantity`` and ``unit_price_yuan`` (元) may be numbers or text as typed; ``category`` defaults
+    to the item's 一級用途別 (業務費 / 獎補助費), else 設備及投資 when the item is not a recurrent one.
+    """
+    item = str(item or "").strip()
+    canonical = names.canonical(programme, academic_year, item) if item else None
+    if category is None:
+        category = forms.category_of(programme, academic_year, canonical or item) or forms.CAPITAL
+    qty = parse_number(quantity).value
+    price = parse_number(unit_price_yuan).value
+    line = Line(
+        sheet="",
+        row=0,
+        category=category,
+        item=item,
+        unit=str(unit or "").strip(),
+        quantity=qty,
+        unit_price=None if price is None else round_half_up(Decimal(price)),
+        purpose=str(purpose or ""),
+    )
+    rules = rules_for(programme, academic_year)
+    general, by_item, _ = _split(rules)
+    if fiscal_year is None:
+        fiscal_year = academic_year if semester is Semester.FIRST else academic_year + 1
+    standard = names.standard_items(programme, academic_year)
+    env = context.LineEnv(programme, academic_year, canonical, standard, fiscal_year, semester)
+    found = _check_line(line, env, general, by_item)
+    return sorted(found, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule))

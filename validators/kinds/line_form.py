@@ -1,0 +1,77 @@
+"""The form of every y-1 line: 說明用途, item name, 總價, unit, 乙式, missing figures."""
+
+from __future__ import annotations
+
+from validators import names
+from validators.finding import finding
+from validators.kinds import cell, label
+from youzhi import forms
+from youzhi.money import format_kiloyuan
+
+
+def purpose_required(rule, line, env):
+    if line.filled and not str(line.purpose or "").strip():
+        msg = f"{label(line)}的說明用途空白，請簡略描述用途。"
+        yield finding(rule, line.sheet, cell(line, "purpose"), msg)
+
+
+def standard_name(rule, line, env):
+    if line.category == forms.CAPITAL or not line.item or line.item in env.standard:
+        return
+    if env.item is not None:
+        msg = f"項目名稱「{line.item}」與基準表寫法不同，請改為「{env.item}」。"
+    else:
+        hints = names.suggestions(env.programme, env.academic_year, line.item)
+        if hints:
+            msg = f"「{line.item}」不是基準表的項目名稱；是否為「{'」或「'.join(hints)}」？"
+        else:
+            msg = f"「{line.item}」不是基準表的項目名稱，請改用下拉式選單中的名稱。"
+    yield finding(rule, line.sheet, cell(line, "item"), msg, value=line.item)
+
+
+def arithmetic(rule, line, env):
+    if not line.total_mismatch:
+        return
+    q = line.quantity.normalize()
+    msg = (
+        f"{label(line)}總價 {format_kiloyuan(line.typed_total)} 千元，不等於數量 {q:f} × 單價 "
+        f"{format_kiloyuan(line.unit_price)} 千元 = {format_kiloyuan(line.computed_total)} 千元。"
+    )
+    where = cell(line, "total")
+    yield finding(rule, line.sheet, where, msg, value=line.typed_total, limit=line.computed_total)
+
+
+def unit(rule, line, env):
+    if env.item is None:
+        return
+    standard = forms.standard_unit(env.programme, env.academic_year, env.item)
+    if not standard:
+        return
+    words = rule.params.get("equivalents", {}).get(standard, [standard])
+    accepted = {names.normalise(u).lower() for u in words}
+    written = names.normalise(line.unit).lower()
+    if written in accepted:
+        return
+    if not written:
+        msg = f"{label(line)}未填單位；基準以「{standard}」計。"
+    else:
+        msg = f"{label(line)}單位「{line.unit}」與基準不符；基準以「{standard}」計。"
+    yield finding(rule, line.sheet, cell(line, "unit"), msg, value=line.unit, limit=standard)
+
+
+def lump_sum(rule, line, env):
+    applies = (rule.params.get("capital") and line.category == forms.CAPITAL) or env.item in rule.items
+    if not applies:
+        return
+    if names.normalise(line.unit) in {names.normalise(u) for u in rule.params.get("units", ())}:
+        msg = f"{label(line)}以「{line.unit}」為單位；應列明名稱、數量及單價，不得以乙式編列。"
+        yield finding(rule, line.sheet, cell(line, "unit"), msg, value=line.unit)
+
+
+def missing_numbers(rule, line, env):
+    if not line.item:
+        return
+    if line.quantity is None:
+        yield finding(rule, line.sheet, cell(line, "quantity"), f"{label(line)}未填數量。")
+    elif line.unit_price is None:
+        yield finding(rule, line.sheet, cell(line, "unit_price"), f"{label(line)}未填單價。")

@@ -1,0 +1,124 @@
+"""Item names and words: the standard list, near-miss suggestions, keyword matching."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from functools import cache
+
+from youzhi import forms
+
+# Words people write for a standard item (seed 002 表y-4 names on the right).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "交通費": ("國內旅費、短程車資、運費",),
+    "車資": ("國內旅費、短程車資、運費",),
+    "旅費": ("國內旅費、短程車資、運費",),
+    "差旅費": ("國內旅費、短程車資、運費",),
+    "運費": ("國內旅費、短程車資、運費",),
+    "工讀金": ("臨時工作人員/工讀費",),
+    "工讀費": ("臨時工作人員/工讀費",),
+    "臨時人員": ("臨時工作人員/工讀費",),
+    "臨時工資": ("臨時工作人員/工讀費",),
+    "鐘點費": ("講座鐘點費", "授課鐘點費"),
+    "講師費": ("講座鐘點費",),
+    "演講費": ("講座鐘點費",),
+    "諮詢費": ("諮詢費、輔導費、指導費",),
+    "輔導費": ("諮詢費、輔導費、指導費",),
+    "指導費": ("諮詢費、輔導費、指導費",),
+    "出席費": ("諮詢費、輔導費、指導費",),
+    "審查費": ("諮詢費、輔導費、指導費",),
+    "獎學金": ("學生獎學(助)金", "學生入學獎學金"),
+    "助學金": ("學生獎學(助)金",),
+    "獎助學金": ("學生獎學(助)金",),
+    "軟體": ("軟體設計費、軟體授權費",),
+    "軟體授權": ("軟體設計費、軟體授權費",),
+    "授權費": ("軟體設計費、軟體授權費",),
+    "餐費": ("膳宿費",),
+    "膳費": ("膳宿費",),
+    "便當": ("膳宿費",),
+    "誤餐費": ("膳宿費",),
+    "住宿費": ("膳宿費",),
+    "文具": ("雜支",),
+    "文具費": ("雜支",),
+    "耗材": ("雜支", "材料費"),
+    "郵資": ("雜支",),
+    "二代健保": ("全民健康保險補充保費",),
+    "補充保費": ("全民健康保險補充保費",),
+    "健保補充保費": ("全民健康保險補充保費",),
+    "影印費": ("印刷費",),
+    "影印": ("印刷費",),
+    "書籍": ("資料蒐集費",),
+    "圖書費": ("資料蒐集費",),
+    "場地費": ("場地使用費",),
+    "保險": ("保險費",),
+    "平安保險": ("保險費",),
+    "遊覽車": ("租車費",),
+    "車輛租賃": ("租車費",),
+    "維修費": ("設備維護費",),
+    "維護費": ("設備維護費",),
+    "材料": ("材料費",),
+    "物品": ("物品費",),
+}
+
+
+def normalise(text: object) -> str:
+    """NFKC, no whitespace, 台→臺: the form names are compared in."""
+    t = unicodedata.normalize("NFKC", str(text or ""))
+    return "".join(t.split()).replace("台", "臺")
+
+
+@cache
+def standard_items(programme: str, academic_year: int) -> tuple[str, ...]:
+    """The recurrent items of the standards table (y-4 rows), exactly as written there."""
+    return forms.recurrent_items(programme, academic_year)
+
+
+@cache
+def _normalised_standard(programme: str, academic_year: int) -> dict[str, str]:
+    return {normalise(item): item for item in standard_items(programme, academic_year)}
+
+
+@cache
+def canonical(programme: str, academic_year: int, item: str) -> str | None:
+    """The standard name an item is (ignoring width, spaces, 台/臺), or None."""
+    return _normalised_standard(programme, academic_year).get(normalise(item))
+
+
+@cache
+def suggestions(programme: str, academic_year: int, item: str) -> tuple[str, ...]:
+    """Closest standard names for a near miss: containment, synonyms, then difflib."""
+    key = normalise(item)
+    table = _normalised_standard(programme, academic_year)
+    found: list[str] = []
+
+    def add(names):
+        for name in names:
+            if name not in found:
+                found.append(name)
+
+    add(std for norm, std in table.items() if norm and (norm in key or (len(key) >= 2 and key in norm)))
+    add(name for word, names in SYNONYMS.items() if word in key for name in names)
+    add(table[m] for m in difflib.get_close_matches(key, list(table), n=3, cutoff=0.5))
+    return tuple(found[:3])
+
+
+def contains_any(text: str, words) -> bool:
+    low = text.lower()
+    return any(str(w).lower() in low for w in words)
+
+
+def matches(params: dict, item_text: str, purpose_text: str) -> bool:
+    """Keyword test of a rule's params: ``any`` on the item (or ``purpose_any`` on the purpose; without
+    ``purpose_any``, ``any`` looks at item and purpose), ``also`` and ``none`` on both."""
+    both = f"{item_text} {purpose_text}"
+    if "purpose_any" in params:
+        hit = contains_any(item_text, params.get("any", ())) or contains_any(
+            purpose_text, params["purpose_any"]
+        )
+    else:
+        hit = contains_any(both, params.get("any", ()))
+    if not hit:
+        return False
+    if params.get("also") and not contains_any(both, params["also"]):
+        return False
+    return not contains_any(both, params.get("none", ()))
