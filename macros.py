@@ -1,0 +1,451 @@
+"""The Excel surface of youzhi: the 優質化 ribbon's macros and the ``YZ_*`` worksheet functions.
+
+The add-in (``addin/youzhi.xlam``) calls these through xlwings' ``RunPython``; each macro is a
+few lines over ``youzhi`` and ``validators`` through ``youzhi.xlwings_adapter``. They work on
+whatever ``xw.Book.caller()`` returns: the workbook in Excel, or, in the tests, a book built by
+xlwings' remote engine from a real file (then every write is a recorded action).
+
+Nothing here ever blocks a save or changes what the user typed: marks are fills, notes and a
+``檢核結果`` sheet, all removed by ``clear_marks``; repair writes only computed cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import xlwings as xw
+
+from youzhi import forms, tiers
+from youzhi import xlwings_adapter as xa
+from youzhi.errors import UnreadableWorkbook, YouzhiError
+from youzhi.money import normalise_text, parse_number, to_yuan, yuan_to_cell
+
+TITLE = "優質化"
+RESULT_SHEET = "檢核結果"
+SEVERITY_LABELS = {"error": "錯誤", "warning": "警告", "info": "提示"}
+FILLS = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
+RESULT_HEADER = ["嚴重度", "工作表", "儲存格", "說明", "規則", "依據", "標示", "原底色"]
+ON_SAVE_LIMIT = 10  # findings listed in the before-save message
+BATCH_REPORT = "優質化批次檢核結果.xlsx"
+
+
+def _annotate_constants() -> None:
+    """Use the colours, labels and sheet name of ``youzhi.annotate`` (the file writer) when present."""
+    global RESULT_SHEET, FILLS, SEVERITY_LABELS
+    try:
+        from youzhi import annotate
+    except ImportError:
+        return
+    RESULT_SHEET = getattr(annotate, "RESULT_SHEET", RESULT_SHEET)
+    FILLS = getattr(annotate, "FILLS", FILLS)
+    SEVERITY_LABELS = getattr(annotate, "SEVERITY_LABELS", SEVERITY_LABELS)
+
+
+_annotate_constants()
+
+
+# --------------------------------------------------------------------------- shared steps
+
+
+def _caller():
+    return xw.Book.caller()
+
+
+def _read(book):
+    """The caller's workbook as a ``Budget`` (``UnreadableWorkbook`` when it is not a budget form)."""
+    from youzhi.reader import read_grids
+
+    return read_grids(xa.grids_from_book(book))
+
+
+def _findings(budget) -> list:
+    """The validators' findings plus what the reader could not read (each once)."""
+    from validators import check
+    from validators.finding import Finding
+
+    found = list(check(budget))
+    seen = {(f.sheet, f.cell, f.message) for f in found}
+    for p in budget.problems:
+        if (p.sheet, p.cell, p.message) not in seen:
+            found.append(Finding("YZ001", p.severity, p.sheet, p.cell, p.message))
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(found, key=lambda f: order.get(f.severity, 3))
+
+
+def _counts(findings) -> str:
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_LABELS}
+    return "、".join(f"{SEVERITY_LABELS[s]} {n} 項" for s, n in counts.items())
+
+
+def _note(finding) -> str:
+    text = f"【{SEVERITY_LABELS.get(finding.severity, finding.severity)}】{finding.message}"
+    return text + (f"\n依據：{finding.citation}" if finding.citation else "")
+
+
+def _guarded(macro):
+    """Show a user-facing error (YouzhiError) as one zh-TW message box instead of a traceback."""
+
+    def run(*args, **kwargs):
+        try:
+            return macro(*args, **kwargs)
+        except YouzhiError as exc:
+            book = _caller()
+            xa.alert(book, str(exc), TITLE)
+            return str(exc)
+
+    run.__name__, run.__doc__ = macro.__name__, macro.__doc__
+    return run
+
+
+# --------------------------------------------------------------------------- ribbon macros
+
+
+@_guarded
+def check() -> str:
+    """檢核: mark every finding (fill + note), list them on 檢核結果, and say how it went."""
+    book = _caller()
+    _clear(book)
+    findings = _findings(_read(book))
+    marks = [
+        xa.Mark(f.sheet, f.cell, FILLS.get(f.severity, FILLS["info"]), _note(f))
+        for f in findings
+        if f.sheet and f.cell
+    ]
+    placed = {(p.mark.sheet, p.mark.cell.upper()): p for p in xa.place_marks(book, marks)}
+    rows = [[f"{TITLE}檢核結果"], [_counts(findings)], RESULT_HEADER]
+    for f in findings:
+        # The mark of a cell is recorded once, on its first finding, so that clearing undoes it once.
+        p = placed.pop((f.sheet, f.cell.upper()), None)
+        how = ("底色+註解" if p.noted else "底色") if p and p.filled else ""
+        label = SEVERITY_LABELS.get(f.severity, f.severity)
+        rows.append([label, f.sheet, f.cell, f.message, f.rule, f.citation, how, p.old_fill if p else ""])
+    marked = sum(1 for r in rows[3:] if r[6])
+    xa.write_table(book, RESULT_SHEET, rows, widths={1: 8, 2: 14, 3: 8, 4: 60, 5: 8, 6: 40, 7: 10, 8: 0})
+    if not findings:
+        message = "檢核完成：未發現問題。"
+    else:
+        message = f"檢核完成：{_counts(findings)}。已標示 {marked} 個儲存格，詳見「{RESULT_SHEET}」工作表。"
+    xa.alert(book, message, TITLE)
+    return message
+
+
+@_guarded
+def clear_marks() -> str:
+    """清除標示: remove the fills and notes the tool added, and the 檢核結果 sheet."""
+    book = _caller()
+    removed = _clear(book)
+    message = f"已清除 {removed} 個儲存格的檢核標示。" if removed else "沒有需要清除的檢核標示。"
+    xa.alert(book, message, TITLE)
+    return message
+
+
+def _clear(book) -> int:
+    """Undo the marks listed on 檢核結果 (fill restored, the tool's own note deleted); drop the sheet."""
+    rows = xa.read_table(book, RESULT_SHEET)
+    if rows is None:
+        return 0
+    header = next((i for i, r in enumerate(rows) if r and r[:3] == RESULT_HEADER[:3]), None)
+    removed = 0
+    for row in rows[header + 1 :] if header is not None else []:
+        row = list(row) + [None] * (len(RESULT_HEADER) - len(row))
+        sheet, cell, how, old_fill = row[1], row[2], row[6] or "", row[7] or ""
+        if sheet and cell and how.startswith("底色"):
+            removed += xa.remove_mark(
+                book, str(sheet), str(cell), noted="註解" in how, old_fill=str(old_fill)
+            )
+    xa.delete_sheet(book, RESULT_SHEET)
+    return removed
+
+
+@_guarded
+def repair() -> str:
+    """彙總/修復 (as ``youzhi repair``): rewrite the y-1 total formulas; rebuild y-2 … 參數."""
+    from dataclasses import replace
+
+    from youzhi import computed, rollup
+    from youzhi.reader import summary_sheet_names
+    from youzhi.template import TEMPLATE_VERSION
+
+    book = _caller()
+    grids = xa.grids_from_book(book)
+    from youzhi.reader import read_grids
+
+    budget = read_grids(grids)
+    y1 = [cell for block in budget.sheets for cell in computed.y1_cells(block)]
+    written = xa.write_cells(book, y1)
+    existing = summary_sheet_names(grids)  # an official y-2 may sit under another name
+    rebuilt = []
+    for spec in [*computed.summary_sheets(budget), computed.fingerprint_sheet(budget, TEMPLATE_VERSION)]:
+        target = existing.get(spec.name, spec.name)
+        if target != spec.name:
+            spec.cells = [replace(c, sheet=target) for c in spec.cells]
+            spec.name = target
+        xa.write_sheet(book, spec)
+        if not spec.hidden:
+            rebuilt.append(spec.name)
+    total = yuan_to_cell(rollup.grand_total(budget))
+    message = (
+        f"已重寫 {written} 個 y-1 公式儲存格，並重建 {'、'.join(rebuilt)} 工作表。"
+        f"全學年合計 {total:,.3f} 千元。"
+    )
+    xa.alert(book, message, TITLE)
+    return message
+
+
+@_guarded
+def new_template(academic_year=None, programme=None) -> str:
+    """新年度範本: write a clean template for the 學年度 and 方案 the ribbon asked for, and open it."""
+    from youzhi.template import write_template
+
+    year = _year(academic_year)
+    programme_id = _programme(programme)
+    folder = Path(os.environ.get("YOUZHI_TEMPLATE_DIR") or Path.home() / "Documents")
+    if not folder.is_dir():
+        folder = Path.home()
+    label = forms.programme(programme_id, year).short
+    path = write_template(folder / f"{year}學年度{label}經費表.xlsx", programme_id, year)
+    _open(path)
+    return str(path)
+
+
+def _open(path: Path) -> None:
+    """Open a file in the caller's Excel; on engines that cannot open files say where it is."""
+    book = _caller()
+    try:
+        book.app.books.open(str(path))
+    except (NotImplementedError, AttributeError, TypeError):
+        xa.alert(book, f"已寫出「{path}」，請在 Excel 中開啟。", TITLE)
+
+
+def _year(value) -> int:
+    parsed = parse_number(normalise_text(str(value)) if value is not None else None)
+    if (
+        parsed.value is None
+        or parsed.value != parsed.value.to_integral_value()
+        or not 90 <= parsed.value <= 200
+    ):
+        raise YouzhiError(f"學年度請輸入民國年（例如 114），收到「{value or ''}」")
+    return int(parsed.value)
+
+
+_PROGRAMME_WORDS = {"1": "senior-high", "高中": "senior-high", "2": "vocational", "高職": "vocational"}
+
+
+def _programme(value) -> str:
+    text = normalise_text(str(value or "1"))
+    if text in forms.PROGRAMMES:
+        return text
+    for word, programme_id in _PROGRAMME_WORDS.items():
+        if text == word or (len(word) > 1 and word in text):
+            return programme_id
+    raise YouzhiError(f"方案請輸入 1（高中優質化）或 2（高職優質化），收到「{value}」")
+
+
+@_guarded
+def batch(folder=None) -> str:
+    """批次檢核: check every workbook in the folder the ribbon picked and write the batch report there."""
+    from youzhi.batch import collect, run_batch
+    from youzhi.batch_report import write_xlsx
+
+    if not folder:
+        raise YouzhiError("批次檢核需在桌面版 Excel 中選擇資料夾")
+    root = Path(folder)
+    if not root.is_dir():
+        raise YouzhiError(f"找不到資料夾「{folder}」")
+    report = root / BATCH_REPORT
+    files = collect([root], exclude=[str(report)])
+    if not files:
+        raise YouzhiError(f"資料夾「{folder}」中沒有 .xlsx 或 .xlsm 經費表")
+    result = run_batch(files)
+    try:
+        write_xlsx(result, str(report))
+    finally:
+        close = getattr(result, "close", None)
+        if close:
+            close()
+    message = f"已檢核 {len(files)} 個檔案，報告寫在「{report}」。"
+    xa.alert(_caller(), message, TITLE)
+    _open(report)
+    return message
+
+
+def on_save() -> str:
+    """Called by the add-in before every save of a workbook that looks like a budget form.
+
+    Warns with a short list of what is wrong; never writes to the workbook, never raises (the
+    save always goes ahead). Returns the message shown ("" when nothing was shown).
+    """
+    try:
+        book = _caller()
+        try:
+            budget = _read(book)
+        except UnreadableWorkbook:
+            return ""  # not a 優質化 workbook after all
+        findings = [f for f in _findings(budget) if f.severity in ("error", "warning")]
+        if not findings:
+            return ""
+        lines = [f"存檔前檢核：{_counts(findings)}（檔案照常儲存）。"]
+        for f in findings[:ON_SAVE_LIMIT]:
+            where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "活頁簿")
+            lines.append(f"・{where}　{f.message}")
+        if len(findings) > ON_SAVE_LIMIT:
+            lines.append(f"…另有 {len(findings) - ON_SAVE_LIMIT} 項。")
+        lines.append("按「優質化」索引標籤的「檢核」可標示所有儲存格。")
+        message = "\n".join(lines)
+        xa.alert(book, message, TITLE)
+        return message
+    except Exception as exc:  # the save must go ahead whatever happens here
+        try:
+            message = f"存檔前檢核未能完成（檔案照常儲存）：{exc}"
+            xa.alert(_caller(), message, TITLE)
+            return message
+        except Exception:
+            return ""
+
+
+# --------------------------------------------------------------------------- worksheet functions
+# Money arguments arrive as Excel shows them: 千元 (2 = NT$2,000). Every function accepts a single
+# value or a whole range (a list of rows) and then returns an array of the same shape, so a
+# column of lines costs one call.
+
+
+def _each(fn, *columns):
+    """Apply ``fn`` cell-wise; ranges (lists of rows) give arrays, scalars give a scalar."""
+    shaped = next((c for c in columns if isinstance(c, list)), None)
+    if shaped is None:
+        return fn(*columns)
+    rows = [r if isinstance(r, list) else [r] for r in shaped]
+
+    def at(column, i, j):
+        if not isinstance(column, list):
+            return column
+        row = column[i] if i < len(column) else None
+        if isinstance(row, list):
+            return row[j] if j < len(row) else None
+        return row if j == 0 else None
+
+    return [[fn(*(at(c, i, j) for c in columns)) for j in range(len(row))] for i, row in enumerate(rows)]
+
+
+def _kiloyuan_to_yuan(value) -> int | None:
+    parsed = parse_number(value, in_kiloyuan=True)
+    return None if parsed.value is None else to_yuan(parsed.value)
+
+
+def _this_year() -> int:
+    today = dt.date.today()
+    return today.year - 1911 - (1 if today.month < 8 else 0)
+
+
+def _udf_year(value) -> int:
+    return _this_year() if value in (None, "") else _year(value)
+
+
+@xw.func
+@xw.arg("part", ndim=2)
+@xw.arg("whole", ndim=2)
+def YZ_RATIO(part, whole):
+    """part ÷ whole, 0 when whole is 0 or blank (the guarded ratio of y-3 and y-4)."""
+
+    def ratio(p, w):
+        p_yuan, w_yuan = _kiloyuan_to_yuan(p), _kiloyuan_to_yuan(w)
+        if not w_yuan:
+            return 0.0
+        return float(Decimal(p_yuan or 0) / Decimal(w_yuan))
+
+    return _single(_each(ratio, part, whole))
+
+
+@xw.func
+@xw.arg("county", ndim=2)
+def YZ_TIER(county, academic_year=None):
+    """財力級次 (1–5) of a county in a 學年度 (臺/台 both accepted)."""
+
+    def tier(c):
+        if c in (None, ""):
+            return ""
+        try:
+            return tiers.tier_of(tiers.normalise_county(str(c)), _udf_year(academic_year))
+        except (tiers.TierError, YouzhiError) as exc:
+            return str(exc)
+
+    return _single(_each(tier, county))
+
+
+@xw.func
+@xw.arg("subsidy", ndim=2)
+def YZ_MATCH(subsidy, county, academic_year=None, programme=None):
+    """最低配合款 (千元) for a 教育部補助款 (千元): ⌈S(1−r)/r⌉ with the county's maximum rate r."""
+    try:
+        year = _udf_year(academic_year)
+        rate = tiers.max_rate(
+            _programme(programme), year, tiers.tier_of(tiers.normalise_county(str(county)), year)
+        )
+    except (tiers.TierError, YouzhiError) as exc:
+        return str(exc)
+
+    def required(s):
+        yuan = _kiloyuan_to_yuan(s)
+        return "" if yuan is None else yuan_to_cell(tiers.required_match(yuan, rate))
+
+    return _single(_each(required, subsidy))
+
+
+@xw.func
+def YZ_CAP(item, case=None, programme=None, academic_year=None):
+    """The standard's per-unit cap of an item in 千元 (``case``: 內聘, 外聘 … where the standard has them)."""
+    from validators.ruleset import rules_for
+
+    name = normalise_text(str(item or ""))
+    wanted = normalise_text(str(case or ""))
+    caps = []
+    for rule in rules_for(_programme(programme), _udf_year(academic_year)):
+        if rule.kind not in ("unit_cap", "unit_range", "equipment_cap") or name not in rule.items:
+            continue
+        for entry in rule.params.get("cases", []):
+            if wanted and wanted == entry.get("label"):
+                return yuan_to_cell(int(entry["limit"]))
+        if isinstance(rule.limit, int) and rule.severity == "error":
+            caps.append(rule.limit)
+    return yuan_to_cell(max(caps)) if caps else ""
+
+
+@xw.func
+@xw.arg("item", ndim=2)
+@xw.arg("unit", ndim=2)
+@xw.arg("quantity", ndim=2)
+@xw.arg("unit_price", ndim=2)
+@xw.arg("purpose", ndim=2)
+def YZ_CHECK_LINE(item, unit, quantity, unit_price, purpose, programme=None, academic_year=None):
+    """What is wrong with a y-1 line (zh-TW reasons joined by "；"), "" when nothing is; 單價 in 千元."""
+    from validators import check_line
+
+    programme_id = _programme(programme)
+    year = _udf_year(academic_year)
+
+    def reasons(i, u, q, p, why):
+        if i in (None, "") and q in (None, "") and p in (None, ""):
+            return ""
+        qty = parse_number(q)
+        found = check_line(
+            programme_id,
+            year,
+            normalise_text(str(i or "")),
+            normalise_text(str(u or "")),
+            qty.value,
+            _kiloyuan_to_yuan(p),
+            str(why or "").strip(),
+        )
+        return "；".join(f.message for f in found)
+
+    return _single(_each(reasons, item, unit, quantity, unit_price, purpose))
+
+
+def _single(result):
+    """A 1×1 array as its value (a single cell gets a plain value, not a spilled array)."""
+    if isinstance(result, list) and len(result) == 1 and isinstance(result[0], list) and len(result[0]) == 1:
+        return result[0][0]
+    return result

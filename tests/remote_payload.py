@@ -1,0 +1,127 @@
+"""The JSON an Excel client sends to xlwings' remote engine, built from a real .xlsx.
+
+xlwings' remote engine (``xw.Book(json=payload)``) turns this payload into a real ``xw.Book``:
+reads come from ``values``, writes are recorded as actions (``book.json()["actions"]``), which
+is what a client would then apply in Excel. The payload has the shape the xlwings clients send
+(``xlwings/js/xlwings.ts``: ``client``, ``version``, ``book``, ``names``, ``sheets`` with
+``values``, ``pictures``, ``tables``); values are what Excel shows: cached formula results,
+``""`` for blank cells, error cells as text (``"#REF!"``), read here with openpyxl
+(``data_only=True``). Formulas and fill colours are not part of a payload, exactly as with a
+real client.
+
+The default client is ``Office.js`` because only that client lets the engine record notes
+(``addNote``); its sheets carry the ``notes`` list and ``visibility`` it sends. The engine
+itself needs ``XLWINGS_LICENSE_KEY=noncommercial`` (xlwings PRO, PolyForm Noncommercial):
+``remote_book`` sets it when it is missing and registers the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+LICENSE_ENV = "XLWINGS_LICENSE_KEY"
+
+
+def enable_remote_engine():
+    """Make sure xlwings' remote engine is registered (it is only when the licence key was set
+    before xlwings was first imported) and return the ``xlwings`` module."""
+    os.environ.setdefault(LICENSE_ENV, "noncommercial")
+    import xlwings as xw
+
+    if "remote" not in [engine.name for engine in xw.engines]:
+        from xlwings.main import Engine
+        from xlwings.pro import _xlremote
+
+        xw.engines.add(Engine(impl=_xlremote.engine))
+    return xw
+
+
+def _cell_json(value):
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return value
+
+
+def payload_from_xlsx(path, *, client: str = "Office.js", version: str | None = None, active: int = 0):
+    """The payload a client would send for the workbook at ``path``."""
+    import xlwings
+
+    path = Path(path)
+    wb = openpyxl.load_workbook(path, data_only=True)
+    try:
+        sheets = []
+        for ws in wb.worksheets:
+            max_row, max_col = ws.max_row, ws.max_column
+            values = [
+                [_cell_json(ws.cell(r, c).value) for c in range(1, max_col + 1)]
+                for r in range(1, max_row + 1)
+            ]
+            notes = [
+                {"address": f"${get_column_letter(cell.column)}${cell.row}"}
+                for row in ws.iter_rows()
+                for cell in row
+                if cell.comment is not None
+            ]
+            sheet = {
+                "name": ws.title,
+                "values": values or [[]],
+                "pictures": [],
+                "shapes": [],
+                "charts": [],
+                "tables": [],
+                "visibility": "Visible" if ws.sheet_state == "visible" else "Hidden",
+                "print_area": None,
+            }
+            if client == "Office.js":
+                sheet.update(notes=notes, show_gridlines=True, pivot_tables=[])
+            sheets.append(sheet)
+        names = []
+        for name, defined in wb.defined_names.items():
+            destinations = list(defined.destinations)
+            if len(destinations) != 1:
+                continue  # constants and formulas: clients send range names only
+            title, address = destinations[0]
+            index = wb.sheetnames.index(title)
+            names.append(
+                {
+                    "name": name,
+                    "sheet_index": index,
+                    "address": address.replace("$", ""),
+                    "scope_sheet_name": None,
+                    "scope_sheet_index": None,
+                    "book_scope": True,
+                }
+            )
+    finally:
+        wb.close()
+    return {
+        "client": client,
+        "version": version or xlwings.__version__,
+        "book": {"name": path.name, "active_sheet_index": active, "selection": "A1"},
+        "names": names,
+        "sheets": sheets,
+    }
+
+
+def remote_book(path, **options):
+    """``xw.Book(json=payload_from_xlsx(path))`` set as the mock caller: an unchanged macro that
+    calls ``xw.Book.caller()`` now runs against this workbook."""
+    xw = enable_remote_engine()
+    book = xw.Book(json=payload_from_xlsx(path, **options))
+    book.set_mock_caller()
+    return book
+
+
+def actions(book, func: str | None = None) -> list[dict]:
+    """The recorded actions, optionally only those of one kind (``setValues``, ``addNote`` …)."""
+    recorded = book.json()["actions"]
+    return [a for a in recorded if func is None or a["func"] == func]

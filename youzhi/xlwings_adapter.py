@@ -1,0 +1,277 @@
+"""The one door from a live Excel workbook (an ``xlwings.Book``) into youzhi.
+
+Reads build the same ``youzhi.sheets.WorkbookGrids`` as ``load_grids`` does for a file; writes
+take ``youzhi.computed`` specs, cell marks (fill + note) and plain tables. Every call works on
+xlwings' desktop engines (Windows/macOS Excel) and on its remote engine (a book built from a
+client's JSON payload, where writes are recorded as actions): whatever the remote engine cannot
+read (formulas, fill colours, note text) is never needed for a decision here.
+
+This is the only module of the ``youzhi`` package that touches xlwings objects (it needs no
+``import xlwings`` of its own: it only calls methods of the book it is given).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from openpyxl.utils import get_column_letter
+
+from youzhi.computed import STYLES, CellSpec, SheetSpec
+from youzhi.sheets import SheetGrid, WorkbookGrids
+
+# --------------------------------------------------------------------------- reading
+
+
+def grids_from_book(book) -> WorkbookGrids:
+    """Every sheet's values from A1 to the last used cell, one read per sheet."""
+    sheets = []
+    for sheet in book.sheets:
+        last = sheet.used_range.last_cell
+        rows = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
+        sheets.append(SheetGrid(sheet.name, not sheet.visible, [list(r) for r in rows]))
+    return WorkbookGrids(_fullname(book), sheets, _names(book))
+
+
+def _fullname(book) -> str | None:
+    try:
+        return book.fullname
+    except Exception:  # an unsaved or remote book may not know its path
+        return None
+
+
+def _names(book) -> dict[str, str]:
+    names = {}
+    for name in book.names:
+        try:
+            refers_to = name.refers_to
+        except Exception:  # a name the engine cannot resolve is simply not offered
+            continue
+        if refers_to:
+            names[name.name] = str(refers_to)
+    return names
+
+
+def sheet_names(book) -> list[str]:
+    return [sheet.name for sheet in book.sheets]
+
+
+def find_sheet(book, name: str):
+    return next((s for s in book.sheets if s.name == name), None)
+
+
+# --------------------------------------------------------------------------- writing specs
+
+
+def write_cells(book, cells: Iterable[CellSpec], *, styled: bool = False) -> int:
+    """Write formulas and values, one call per run of adjacent cells in a row; returns the count.
+
+    ``styled``: also apply the spec's number format and bold (for sheets the tool owns).
+    """
+    written = 0
+    by_sheet: dict[str, list[CellSpec]] = {}
+    for cell in cells:
+        by_sheet.setdefault(cell.sheet, []).append(cell)
+    for name, specs in by_sheet.items():
+        sheet = find_sheet(book, name)
+        if sheet is None:
+            raise KeyError(name)
+        for run in _runs(specs):
+            first = run[0]
+            target = sheet.range((first.row, first.col), (first.row, first.col + len(run) - 1))
+            target.formula = [[_formula_or_value(c) for c in run]]
+            written += len(run)
+        if styled:
+            _apply_styles(sheet, specs)
+    return written
+
+
+def _formula_or_value(cell: CellSpec):
+    if cell.formula:
+        return cell.formula
+    if cell.value is None:
+        return ""
+    if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+        return "'" + cell.value  # text that Excel would take for a formula stays text
+    return cell.value
+
+
+def _runs(specs: list[CellSpec]) -> list[list[CellSpec]]:
+    """Cells grouped into runs of adjacent columns on one row (last spec of a cell wins)."""
+    latest = {(c.row, c.col): c for c in specs}
+    ordered = [latest[k] for k in sorted(latest)]
+    runs: list[list[CellSpec]] = []
+    for cell in ordered:
+        if runs and runs[-1][-1].row == cell.row and runs[-1][-1].col + 1 == cell.col:
+            runs[-1].append(cell)
+        else:
+            runs.append([cell])
+    return runs
+
+
+def _apply_styles(sheet, specs: list[CellSpec]) -> None:
+    """Number formats and bold, grouped by style so that each style costs one call per run."""
+    by_style: dict[str, list[CellSpec]] = {}
+    for cell in specs:
+        if cell.style:
+            by_style.setdefault(cell.style, []).append(cell)
+    for key, cells in by_style.items():
+        style = STYLES.get(key, {})
+        for run in _runs(cells):
+            first = run[0]
+            target = sheet.range((first.row, first.col), (first.row, first.col + len(run) - 1))
+            if style.get("num_format"):
+                target.number_format = style["num_format"]
+            if style.get("bold"):
+                _try(lambda t=target: setattr(t.font, "bold", True))
+
+
+def write_sheet(book, spec: SheetSpec) -> str:
+    """Write a whole sheet spec: the sheet is added after the last one, or cleared when it exists.
+
+    Returns ``"added"`` or ``"rewritten"``.
+    """
+    sheet = find_sheet(book, spec.name)
+    if sheet is None:
+        sheet = book.sheets.add(spec.name, after=book.sheets[len(book.sheets) - 1])
+        outcome = "added"
+    else:
+        sheet.clear_contents()
+        outcome = "rewritten"
+    write_cells(book, spec.cells, styled=True)
+    for col, width in spec.column_widths.items():
+        letter = get_column_letter(col)
+        _try(lambda s=sheet, c=letter, w=width: setattr(s.range(f"{c}:{c}"), "column_width", w))
+    if spec.hidden:
+        sheet.visible = False
+    return outcome
+
+
+def _try(action) -> bool:
+    """Cosmetic writes (bold, widths) that some engines lack must never stop the real work."""
+    try:
+        action()
+    except (NotImplementedError, AttributeError):
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- marks
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A finding shown on its cell: a fill and (unless the cell has a note already) a note."""
+
+    sheet: str
+    cell: str
+    fill: str  # "#RRGGBB"
+    note: str
+
+
+@dataclass(frozen=True)
+class Placed:
+    """What was done for one mark: ``noted`` (a note was added), ``old_fill`` (to restore)."""
+
+    mark: Mark
+    filled: bool
+    noted: bool
+    old_fill: str = ""
+
+
+def place_marks(book, marks: Iterable[Mark]) -> list[Placed]:
+    """Fill each marked cell and add the note; a cell that already has a note keeps it untouched.
+
+    One mark per cell: when several findings hit the same cell, the first mark's fill wins and
+    their notes are joined.
+    """
+    merged: dict[tuple[str, str], Mark] = {}
+    for mark in marks:
+        key = (mark.sheet, mark.cell.upper())
+        if key in merged:
+            old = merged[key]
+            merged[key] = Mark(old.sheet, old.cell, old.fill, old.note + "\n" + mark.note)
+        else:
+            merged[key] = mark
+    placed = []
+    for mark in merged.values():
+        sheet = find_sheet(book, mark.sheet)
+        if sheet is None or not mark.cell:
+            placed.append(Placed(mark, False, False))
+            continue
+        rng = sheet.range(mark.cell)
+        old_fill = _read_fill(rng)
+        rng.color = mark.fill
+        noted = False
+        if rng.note is None:
+            rng.add_note(mark.note)
+            noted = True
+        placed.append(Placed(mark, True, noted, old_fill))
+    return placed
+
+
+def _read_fill(rng) -> str:
+    """The cell's fill as ``#RRGGBB`` ("" for none, or where the engine cannot read fills)."""
+    try:
+        color = rng.color
+    except NotImplementedError:
+        return ""
+    if not color:
+        return ""
+    red, green, blue = color
+    return f"#{red:02X}{green:02X}{blue:02X}"
+
+
+def remove_mark(book, sheet_name: str, cell: str, *, noted: bool, old_fill: str) -> bool:
+    """Undo one mark: restore the fill, delete the note the tool added. False when the sheet is gone."""
+    sheet = find_sheet(book, sheet_name)
+    if sheet is None or not cell:
+        return False
+    rng = sheet.range(cell)
+    rng.color = old_fill or None
+    if noted:
+        note = rng.note
+        if note is not None:
+            note.delete()
+    return True
+
+
+# --------------------------------------------------------------------------- tables and messages
+
+
+def write_table(book, name: str, rows: list[list[object]], *, widths: dict[int, float] | None = None):
+    """A sheet holding ``rows`` from A1 (replaced when it exists); returns the sheet."""
+    old = find_sheet(book, name)
+    if old is not None:
+        old.delete()
+    sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+    if rows:
+        width = max(len(r) for r in rows)
+        padded = [list(r) + [""] * (width - len(r)) for r in rows]
+        sheet.range((1, 1), (len(padded), width)).value = padded
+    for col, w in (widths or {}).items():
+        letter = get_column_letter(col)
+        _try(lambda s=sheet, c=letter, w=w: setattr(s.range(f"{c}:{c}"), "column_width", w))
+    return sheet
+
+
+def read_table(book, name: str) -> list[list[object]] | None:
+    """The values of a sheet as rows (None when there is no such sheet)."""
+    sheet = find_sheet(book, name)
+    if sheet is None:
+        return None
+    last = sheet.used_range.last_cell
+    return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
+
+
+def delete_sheet(book, name: str) -> bool:
+    sheet = find_sheet(book, name)
+    if sheet is None:
+        return False
+    sheet.delete()
+    return True
+
+
+def alert(book, text: str, title: str = "優質化") -> None:
+    """A message box in Excel (recorded as an ``alert`` action on the remote engine)."""
+    book.app.alert(text, title=title)
