@@ -1,15 +1,70 @@
-"""`youzhi check` (not implemented yet)."""
+"""`youzhi check FILE`: every line and the workbook against the expense standards.
+
+Exit status: 0 no error finding, 1 at least one error finding, 2 the file cannot be read.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 
+import validators
+from youzhi import forms
+from youzhi.annotate import SEVERITY_LABELS, annotate
+from youzhi.cmd.rollup import add_school_arguments, school_option
 from youzhi.errors import YouzhiError
+from youzhi.reader import read_grids
+from youzhi.sheets import load_grids
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("file", metavar="FILE", help="經費表活頁簿 (.xlsx / .xlsm)")
+    parser.add_argument("--json", action="store_true", help="輸出一個 JSON 物件")
+    parser.add_argument(
+        "--annotate", metavar="OUT.xlsx", help="另存一份標註檔：問題儲存格上色並加註，另加「檢核結果」工作表"
+    )
+    add_school_arguments(parser)
+
+
+def findings_of(args: argparse.Namespace):
+    """Read the workbook (values only) and run every rule; returns (budget, findings)."""
+    grids = load_grids(args.file, args.engine)
+    budget = read_grids(grids, school=school_option(args), programme=args.programme, academic_year=args.year)
+    try:
+        return budget, validators.check(budget, grids=grids)
+    except validators.RuleTableError as exc:
+        raise YouzhiError(str(exc)) from exc
 
 
 def run(args: argparse.Namespace) -> int:
-    raise YouzhiError("此功能尚未完成")
+    if args.annotate and Path(args.annotate).resolve() == Path(args.file).resolve():
+        raise YouzhiError("標註檔不可覆寫原檔，請指定另一個輸出檔名")
+    budget, findings = findings_of(args)
+    if args.annotate:
+        annotate(args.file, findings, args.annotate)
+    if args.json:
+        out = {"file": args.file, "findings": [f.as_dict() for f in findings]}
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render(budget, findings, args))
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def render(budget, findings, args) -> str:
+    name = forms.programme(budget.programme, budget.academic_year).short
+    school = budget.school.name or "（未填校名）"
+    out = [f"檢核 {args.file}：{school}　{name}　{budget.academic_year} 學年度", ""]
+    for f in findings:
+        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "全活頁簿")
+        out.append(f"{SEVERITY_LABELS[f.severity]}  {f.rule}  {where}  {f.message}")
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_LABELS}
+    if findings:
+        out.append("")
+    summary = "、".join(f"{SEVERITY_LABELS[s]} {n} 項" for s, n in counts.items())
+    out.append(f"共 {len(findings)} 項：{summary}" if findings else "未發現任何問題。")
+    if args.annotate:
+        out.append(f"標註檔：{args.annotate}")
+    return "\n".join(out) + "\n"
