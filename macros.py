@@ -100,6 +100,11 @@ def _guarded(macro):
     return run
 
 
+def from_hex(text: str) -> str:
+    """Decode what the add-in's VBA ``PyText`` sends: UTF-16 code units as 4 hex digits each."""
+    return bytes.fromhex(text).decode("utf-16-be")
+
+
 # --------------------------------------------------------------------------- ribbon macros
 
 

@@ -71,6 +71,68 @@ def strip_class_header(text: str) -> str:
     return "\n".join(lines[start:])
 
 
+_VBA_LINE_LIMIT = 1023
+
+
+def vba_ascii(source: str) -> str:
+    """Every non-ASCII string literal as ASCII VBA: ``"學年度"`` → ``(ChrW(&H5B78) & …)``.
+
+    The VBA project is stored in code page 1252, so zh-TW text can only live in the source as
+    ChrW calls; the sources in addin/vba stay readable. Comments must be ASCII.
+    """
+    out = []
+    for number, line in enumerate(source.split("\n"), start=1):
+        converted = _ascii_line(line)
+        if not converted.isascii():
+            raise ValueError(f"VBA line {number}: non-ASCII text outside a string literal: {line!r}")
+        if len(converted) > _VBA_LINE_LIMIT:
+            raise ValueError(f"VBA line {number} is longer than {_VBA_LINE_LIMIT} characters after escaping")
+        out.append(converted)
+    return "\n".join(out)
+
+
+def _ascii_line(line: str) -> str:
+    result, i = [], 0
+    while i < len(line):
+        char = line[i]
+        if char == "'":  # a comment runs to the end of the line
+            result.append(line[i:])
+            break
+        if char != '"':
+            result.append(char)
+            i += 1
+            continue
+        end = i + 1
+        while end < len(line):
+            if line[end] == '"' and line[end + 1 : end + 2] == '"':
+                end += 2
+            elif line[end] == '"':
+                break
+            else:
+                end += 1
+        literal = line[i + 1 : end]
+        result.append(_literal(literal) if literal else '""')
+        i = end + 1
+    return "".join(result)
+
+
+def _literal(text: str) -> str:
+    if text.isascii():
+        return f'"{text}"'
+    parts, run = [], ""
+    for char in text:
+        if char.isascii():
+            run += char
+            continue
+        if run:
+            parts.append(f'"{run}"')
+            run = ""
+        parts.append(f"ChrW(&H{ord(char):04X}&)")
+    if run:
+        parts.append(f'"{run}"')
+    return "(" + " & ".join(parts) + ")"
+
+
 def module_name(source: str) -> str:
     match = re.search(r'^Attribute VB_Name = "([^"]+)"', source, re.MULTILINE)
     if not match:
@@ -168,7 +230,7 @@ def own_modules() -> list[Module]:
     for path in sorted(VBA_DIR.iterdir()):
         if path.suffix not in (".bas", ".cls"):
             continue
-        text = path.read_text(encoding="ascii")  # the project is stored in code page 1252: keep it ASCII
+        text = vba_ascii(path.read_text(encoding="utf-8").replace("\r\n", "\n"))
         if path.suffix == ".bas":
             modules.append(Module(module_name(text), "std", text.replace("\r\n", "\n")))
         else:
