@@ -1,15 +1,45 @@
-"""`youzhi repair` (not implemented yet)."""
+"""`youzhi repair IN.xlsx -o OUT.xlsx` (or `--in-place`, keeping IN.xlsx.bak): rewrite the computed cells."""
 
 from __future__ import annotations
 
 import argparse
+import os
 
+from youzhi.cmd.rollup import add_school_arguments, school_option
 from youzhi.errors import YouzhiError
+from youzhi.repair import repair_in_place, repair_workbook
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("file", metavar="IN", help="要修復的經費表 (.xlsx / .xlsm)")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("-o", "--output", metavar="OUT", help="修復後的新檔案（原檔不變）")
+    target.add_argument("--in-place", action="store_true", help="直接修復原檔，並先備份為 IN.bak")
+    add_school_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise YouzhiError("此功能尚未完成")
+    options = {"school": school_option(args), "programme": args.programme, "academic_year": args.year}
+    if args.in_place:
+        report = repair_in_place(args.file, **options)
+        where = f"{args.file}（原檔備份為 {args.file}.bak）"
+    else:
+        if os.path.abspath(args.output) == os.path.abspath(args.file):
+            raise YouzhiError("輸出檔不可與原檔相同；要直接修復原檔請用 --in-place")
+        report = repair_workbook(args.file, args.output, **options)
+        where = args.output
+    budget = report.budget
+    print(f"已修復：{where}")
+    print(f"  y-1 概算表 {len(budget.sheets)} 張，重寫計算儲存格 {report.y1_cells} 格（總價、小計、合計）")
+    if report.rebuilt:
+        print(f"  重建彙總表：{'、'.join(report.rebuilt)}")
+    if report.created:
+        print(f"  新增彙總表：{'、'.join(report.created)}")
+    if report.text_lines:
+        print(f"  數量或單價為文字，總價以數值寫入：{'、'.join(report.text_lines)}")
+    if report.skipped:
+        print(f"  位於合併儲存格內、未改寫：{'、'.join(report.skipped)}")
+    if budget.problems:
+        print(f"  讀取時發現 {len(budget.problems)} 個問題（詳見 youzhi rollup）")
+    print("  開啟檔案時 Excel 會重新計算所有公式。")
+    return 0

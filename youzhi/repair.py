@@ -1,0 +1,267 @@
+"""Repair a submitted workbook: rewrite only the computed cells, keep everything the school entered.
+
+* y-1: 總價 of every line row, 小計, 經常門小計, 資本門小計 and 會計年度合計 get the native formulas of
+  ``computed.y1_cells`` (located through the reader's ``BlockLayout``). The cell keeps its own style.
+  A 總價 typed without both 數量 and 單價 stays; a line whose 數量 or 單價 is text (``１０``, ``10千``)
+  gets its figure as a number (a formula would give 0 or #VALUE! where the roll-up reads the text).
+* y-2 / y-3 / y-4: rebuilt in place (same sheet, name, position and visibility; comments kept) from
+  ``computed.summary_sheets``; created at the end of the workbook when missing. y-2 申請金額 / 核定金額
+  are inputs and are written back from what the reader found.
+* 基本資料 (our template): its formula cells are rewritten; its inputs are left alone.
+
+openpyxl writes formulas without cached values, so the output asks for a full recalculation on load.
+Input files are never modified; the output is written atomically (temp file + ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+
+import openpyxl
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from youzhi import computed
+from youzhi.errors import UnreadableWorkbook, YouzhiError
+from youzhi.model import Budget, School
+from youzhi.reader import SCHOOL_SHEET, is_summary_sheet, read_budget
+from youzhi.sheets import SheetGrid
+
+try:
+    from youzhi.safety import check_file
+except ImportError:  # pragma: no cover
+    check_file = None
+
+SUMMARY_KINDS = ("y-2", "y-3", "y-4")
+
+
+@dataclass
+class RepairReport:
+    budget: Budget
+    y1_cells: int = 0  # computed y-1 cells rewritten
+    text_lines: list[str] = field(default_factory=list)  # A1 refs of 總價 written as numbers
+    skipped: list[str] = field(default_factory=list)  # computed cells inside a merged range (left alone)
+    rebuilt: list[str] = field(default_factory=list)  # summary sheets rebuilt in place
+    created: list[str] = field(default_factory=list)  # summary sheets added
+    computed_refs: set[tuple[str, str]] = field(default_factory=set)  # (sheet, A1) of every rewritten cell
+
+
+# --- styles ------------------------------------------------------------------------------------
+
+
+class _Styles:
+    """``computed.STYLES`` keys → openpyxl style objects (built once per key)."""
+
+    def __init__(self):
+        self.cache: dict[str, dict] = {}
+
+    def get(self, key: str) -> dict:
+        if key not in self.cache:
+            d = computed.STYLES.get(key, computed.STYLES[""])
+            thin = Side(style="thin")
+            fill = d.get("fill")
+            self.cache[key] = {
+                "font": Font(name=d.get("font"), size=d.get("size"), bold=bool(d.get("bold"))),
+                "alignment": Alignment(
+                    horizontal=d.get("align"),
+                    vertical={"vcenter": "center"}.get(d.get("valign"), d.get("valign")),
+                    wrap_text=bool(d.get("wrap")),
+                ),
+                "border": Border(left=thin, right=thin, top=thin, bottom=thin)
+                if d.get("border")
+                else Border(),
+                "fill": PatternFill("solid", fgColor=fill.lstrip("#")) if fill else PatternFill(),
+                "number_format": d.get("num_format", "General"),
+                "protection": Protection(locked=d.get("locked", True)),
+            }
+        return self.cache[key]
+
+    def apply(self, cell, key: str) -> None:
+        for attr, value in self.get(key).items():
+            setattr(cell, attr, value)
+
+
+# --- y-1 ---------------------------------------------------------------------------------------
+
+
+def _is_number(value: object) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value.startswith("=")
+    )
+
+
+def _repair_y1(wb, budget: Budget, report: RepairReport) -> None:
+    for block in budget.sheets:
+        if block.layout is None:
+            continue
+        ws = wb[block.sheet]
+        cols = block.layout.columns
+        by_row = {line.row: line for line in block.lines}
+        for spec in computed.y1_cells(block):
+            cell = ws.cell(spec.row, spec.col)
+            ref = f"{get_column_letter(spec.col)}{spec.row}"
+            if type(cell).__name__ == "MergedCell":
+                report.skipped.append(f"{block.sheet}!{ref}")
+                continue
+            line = by_row.get(spec.row)
+            value = spec.formula
+            if line is not None and spec.col == cols.total and line.computed_total is not None:
+                q, p = ws.cell(spec.row, cols.quantity).value, ws.cell(spec.row, cols.unit_price).value
+                if not (_is_number(q) and _is_number(p)):
+                    value = computed.money(line.computed_total)
+                    report.text_lines.append(f"{block.sheet}!{ref}")
+            cell.value = value
+            report.computed_refs.add((block.sheet, ref))
+            report.y1_cells += 1
+
+
+# --- summary sheets ----------------------------------------------------------------------------
+
+
+def _grid_of(ws, rows: int = 6) -> SheetGrid:
+    head = [list(r) for r in ws.iter_rows(min_row=1, max_row=rows, values_only=True)]
+    return SheetGrid(ws.title, ws.sheet_state != "visible", head)
+
+
+def _clear(ws) -> dict:
+    """Empty a sheet (cells, merges, validations, conditional formats); return its comments."""
+    comments = {c.coordinate: c.comment for row in ws.iter_rows() for c in row if c.comment}
+    for merged in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(str(merged))
+    ws._cells.clear()
+    ws.data_validations.dataValidation = []
+    ws.conditional_formatting = type(ws.conditional_formatting)()
+    ws.row_dimensions.clear()
+    return comments
+
+
+def _write_spec(ws, spec: computed.SheetSpec, styles: _Styles, report: RepairReport) -> None:
+    for col, width in spec.column_widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for row, height in spec.row_heights.items():
+        ws.row_dimensions[row].height = height
+    covered = set()
+    for r1, c1, r2, c2 in spec.merges:
+        if (r1, c1) != (r2, c2):
+            covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - {(r1, c1)}
+    for cs in spec.cells:
+        if (cs.row, cs.col) in covered:
+            continue
+        cell = ws.cell(cs.row, cs.col)
+        cell.value = cs.formula if cs.formula is not None else cs.value
+        styles.apply(cell, cs.style)
+        report.computed_refs.add((ws.title, cell.coordinate))
+    for r1, c1, r2, c2 in spec.merges:
+        if (r1, c1) != (r2, c2):
+            ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    for v in spec.validations:
+        dv = DataValidation(type="list", formula1=v.source.lstrip("="), allow_blank=True)
+        dv.add(f"{get_column_letter(v.first_col)}{v.first_row}:{get_column_letter(v.last_col)}{v.last_row}")
+        ws.add_data_validation(dv)
+    if spec.print_title_rows:
+        ws.print_title_rows = f"{spec.print_title_rows[0]}:{spec.print_title_rows[1]}"
+    if spec.landscape:
+        ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if spec.fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+
+def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
+    existing: dict[str, object] = {}
+    for ws in wb.worksheets:
+        kind = is_summary_sheet(_grid_of(ws))
+        if kind and kind not in existing:
+            existing[kind] = ws
+    specs = {s.name: s for s in computed.summary_sheets(budget)}
+    styles = _Styles()
+    for kind in SUMMARY_KINDS:
+        spec = specs[kind]
+        ws = existing.get(kind)
+        if ws is None:
+            name = kind if kind not in wb.sheetnames else f"{kind}(youzhi)"
+            ws = wb.create_sheet(name)
+            report.created.append(name)
+            comments = {}
+        else:
+            comments = _clear(ws)
+            report.rebuilt.append(ws.title)
+        _write_spec(ws, spec, styles, report)
+        for coord, comment in comments.items():
+            ws[coord].comment = comment
+    if SCHOOL_SHEET in wb.sheetnames and computed.SCHOOL_NAME in specs:
+        _repair_school_sheet(wb[SCHOOL_SHEET], specs[computed.SCHOOL_NAME], report)
+
+
+def _repair_school_sheet(ws, spec: computed.SheetSpec, report: RepairReport) -> None:
+    """Our template's 基本資料: rewrite its formula cells when its labels sit where we put them."""
+    labels = {(cs.row, cs.col): cs.value for cs in spec.cells if cs.col == 1 and isinstance(cs.value, str)}
+    for (r, c), text in labels.items():
+        if str(ws.cell(r, c).value or "").strip() != text:
+            return
+    for cs in spec.cells:
+        if cs.formula is not None and type(ws.cell(cs.row, cs.col)).__name__ != "MergedCell":
+            ws.cell(cs.row, cs.col).value = cs.formula
+            report.computed_refs.add((ws.title, ws.cell(cs.row, cs.col).coordinate))
+
+
+# --- the file ----------------------------------------------------------------------------------
+
+
+def repair_workbook(
+    src,
+    dest,
+    *,
+    school: School | None = None,
+    programme: str | None = None,
+    academic_year: int | None = None,
+) -> RepairReport:
+    """Write a repaired copy of ``src`` to ``dest`` (``src`` itself is never modified)."""
+    src, dest = os.fspath(src), os.fspath(dest)
+    kind = (
+        check_file(src) if check_file is not None else ("xlsm" if src.lower().endswith(".xlsm") else "xlsx")
+    )
+    budget = read_budget(src, school=school, programme=programme, academic_year=academic_year)
+    try:
+        wb = openpyxl.load_workbook(src, keep_vba=kind == "xlsm", keep_links=True, rich_text=True)
+    except Exception as exc:
+        raise UnreadableWorkbook(f"無法開啟活頁簿：{type(exc).__name__}") from None
+    report = RepairReport(budget)
+    _repair_y1(wb, budget, report)
+    _repair_summaries(wb, budget, report)
+    wb.calculation.fullCalcOnLoad = True
+    save_atomically(wb, dest)
+    return report
+
+
+def save_atomically(wb, dest: str) -> None:
+    folder = os.path.dirname(os.path.abspath(dest))
+    suffix = os.path.splitext(dest)[1] or ".xlsx"
+    handle, tmp = tempfile.mkstemp(prefix=".youzhi-", suffix=suffix, dir=folder)
+    os.close(handle)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, dest)
+    except OSError as exc:
+        raise YouzhiError(f"無法寫入 {dest}：{exc.strerror or exc}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def repair_in_place(src, **options) -> RepairReport:
+    """Repair ``src`` itself after copying it to ``src.bak`` (e.g. ``IN.xlsx.bak``)."""
+    src = os.fspath(src)
+    if check_file is not None:
+        check_file(src)
+    backup = src + ".bak"
+    try:
+        shutil.copy2(src, backup)
+    except OSError as exc:
+        raise YouzhiError(f"無法建立備份 {backup}：{exc.strerror or exc}") from None
+    return repair_workbook(src, src, **options)
