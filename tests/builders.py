@@ -12,16 +12,14 @@ Lines go into the next free row of their category's section.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 
-from youzhi import computed, forms, template
+from youzhi import computed, template
 from youzhi.calendar import Semester
 from youzhi.computed import DEFAULT_COUNTS, LineCounts
-from youzhi.model import Budget, Line, School
-from youzhi.money import to_yuan
+from youzhi.model import Budget, School
 
 Blocks = dict[tuple[str, Semester], list[dict]]
 
@@ -29,26 +27,6 @@ Blocks = dict[tuple[str, Semester], list[dict]]
 def _school(school: dict | None) -> School:
     school = school or {}
     return School(school.get("name", ""), school.get("authority"), school.get("county"))
-
-
-def _placed(budget: Budget, blocks: Blocks) -> dict[str, list[tuple[int, dict]]]:
-    """{sheet name: [(row, line dict)]}: each line in the next free row of its section."""
-    by_key = {(b.code, b.semester): b for b in budget.sheets}
-    placed: dict[str, list[tuple[int, dict]]] = {}
-    for key, lines in blocks.items():
-        block = by_key[key]
-        used = {c: 0 for c in forms.CATEGORIES}
-        for line in lines:
-            span = block.layout.span(line["category"])
-            if used[line["category"]] >= len(span):
-                raise ValueError(f"too many {line['category']} lines for {block.sheet}")
-            placed.setdefault(block.sheet, []).append((span.first + used[line["category"]], line))
-            used[line["category"]] += 1
-    return placed
-
-
-def _dec(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
 
 
 def filled_budget(
@@ -60,29 +38,9 @@ def filled_budget(
     blocks: Blocks,
     counts: LineCounts = DEFAULT_COUNTS,
 ) -> Budget:
-    """The Budget the filled template holds, built from the line dicts (amounts in 元)."""
+    """The Budget the filled template holds, built from the line dicts (amounts in 元), no reader."""
     codes = subplans or template.parse_subplans(programme, academic_year, None)
-    budget, _ = template.build_budget(programme, academic_year, codes, _school(school), counts)
-    by_sheet = {b.sheet: b for b in budget.sheets}
-    for sheet, rows in _placed(budget, blocks).items():
-        for row, d in rows:
-            price = _dec(d.get("unit_price"))
-            total = _dec(d.get("total"))
-            by_sheet[sheet].lines.append(
-                Line(
-                    sheet=sheet,
-                    row=row,
-                    category=d["category"],
-                    item=d.get("item", ""),
-                    unit=d.get("unit", ""),
-                    quantity=_dec(d.get("quantity")),
-                    unit_price=None if price is None else to_yuan(price),
-                    typed_total=None if total is None else to_yuan(total),
-                    purpose=d.get("purpose", ""),
-                    source=forms.normalise_source(d.get("source", "")) or forms.MINISTRY,
-                    raw_source=d.get("source", ""),
-                )
-            )
+    budget, _ = template.build_budget(programme, academic_year, codes, _school(school), counts, blocks)
     return budget
 
 
@@ -103,14 +61,23 @@ def filled_template(
     template.write_template(
         path, programme, academic_year, codes=codes, school=School(sch.name), counts=counts
     )
-    budget, _ = template.build_budget(programme, academic_year, codes, sch, counts)
+    budget = filled_budget(
+        programme=programme,
+        academic_year=academic_year,
+        subplans=codes,
+        school=school,
+        blocks=blocks,
+        counts=counts,
+    )
     wb = openpyxl.load_workbook(path)
     info = wb[computed.SCHOOL_NAME]
     info.cell(computed.SCHOOL_ROW["主管機關"], 2).value = sch.authority
     info.cell(computed.SCHOOL_ROW["所在縣市"], 2).value = sch.county
-    for sheet, rows in _placed(budget, blocks).items():
-        ws = wb[sheet]
-        for row, d in rows:
+    raw = {(b.code, b.semester): b for b in budget.sheets}
+    for key, lines in blocks.items():
+        ws = wb[raw[key].sheet]
+        for line, d in zip(raw[key].lines, lines, strict=True):
+            row = line.row
             ws.cell(row, 1).value = d["category"] if ws.cell(row, 1).value is None else ws.cell(row, 1).value
             ws.cell(row, 2).value = d.get("item")
             ws.cell(row, 3).value = d.get("unit")

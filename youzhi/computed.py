@@ -20,13 +20,14 @@ Money in sheets is 千元 with three decimals; cached values come from integer �
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
 from openpyxl.utils import get_column_letter
 
 from youzhi import forms, rollup, tiers
 from youzhi.calendar import Semester, fiscal_label, fiscal_year
-from youzhi.model import BlockLayout, Budget, Columns, RowSpan, SubPlanSheet
+from youzhi.model import BlockLayout, Budget, Columns, Line, RowSpan, SubPlanSheet
 from youzhi.money import yuan_to_cell
 
 FONT = "標楷體"
@@ -113,6 +114,7 @@ class SheetSpec:
     landscape: bool = True
     paper: str = "A4"
     fit_width: bool = True  # fit all columns on one page width
+    fit_height: int = 0  # pages tall when fitting (0: as many as needed)
     print_title_rows: tuple[int, int] | None = None  # rows repeated on every printed page (1-based)
 
     def add(self, row: int, col: int, value: object = None, style: str = "", **kw) -> CellSpec:
@@ -313,6 +315,40 @@ def y1_layout(counts: LineCounts = DEFAULT_COUNTS, header_row: int = 4) -> Block
     )
 
 
+_INPUT_STYLES = (
+    "input_text",
+    "input_text",
+    "input_text",
+    "input_quantity",
+    "input_money",
+    "",
+    "input_wrap",
+    "input_text",
+)
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _line_values(line: Line) -> list[object]:
+    """The eight input values of a line as the sheet holds them (money in 千元)."""
+    price = None if line.unit_price is None else yuan_to_cell(line.unit_price)
+    typed = None if line.typed_total is None else yuan_to_cell(line.typed_total)
+    return [
+        line.category,
+        line.item or None,
+        line.unit or None,
+        _number(line.quantity),
+        price,
+        typed,
+        line.purpose or None,
+        line.raw_source or None,
+    ]
+
+
 def y1_form(
     programme_id: str,
     academic_year: int,
@@ -321,12 +357,20 @@ def y1_form(
     *,
     school_name: str = "",
     counts: LineCounts = DEFAULT_COUNTS,
+    lines: tuple[Line, ...] | list[Line] = (),
 ) -> tuple[SubPlanSheet, SheetSpec]:
-    """A blank y-1 sheet as the official form (seed 002 表y-1-1 / 表y-1-2) and its block."""
+    """A y-1 sheet as the official form (seed 002 表y-1-1 / 表y-1-2) and its block.
+
+    ``lines`` (rows inside ``y1_layout(counts)``'s sections) are written into the input cells; the
+    computed cells then carry their figures as cached values.
+    """
     name = y1_sheet_name(code, semester)
     layout = y1_layout(counts)
-    block = SubPlanSheet(name, code, semester, fiscal_year(academic_year, semester), [], layout)
-    sheet = SheetSpec(name, column_widths=dict(Y1_WIDTHS), print_title_rows=(1, layout.header_row))
+    block = SubPlanSheet(name, code, semester, fiscal_year(academic_year, semester), list(lines), layout)
+    by_row = {line.row: line for line in block.lines}
+    sheet = SheetSpec(
+        name, column_widths=dict(Y1_WIDTHS), print_title_rows=(1, layout.header_row), fit_height=1
+    )
     last_col = 8
     sheet.add(1, 1, y1_title(programme_id, academic_year, semester, school_name), "title")
     sheet.merges.append((1, 1, 1, last_col))
@@ -350,13 +394,14 @@ def y1_form(
     for category in forms.CATEGORIES:
         span = layout.span(category)
         for row in span:
-            sheet.add(row, 1, category if row == span.first else None, "input_text")
-            sheet.add(row, 2, None, "input_text")
-            sheet.add(row, 3, None, "input_text")
-            sheet.add(row, 4, None, "input_quantity")
-            sheet.add(row, 5, None, "input_money")
-            sheet.add(row, 7, None, "input_wrap")
-            sheet.add(row, 8, None, "input_text")
+            line = by_row.get(row)
+            values = _line_values(line) if line else [category if row == span.first else None, *[None] * 7]
+            for col, style in enumerate(_INPUT_STYLES, start=1):
+                if col == 6:
+                    if line is not None and line.computed_total is None and line.typed_total:
+                        sheet.add(row, col, values[5], "input_money")  # a typed lump sum
+                    continue
+                sheet.add(row, col, values[col - 1], style)
         sheet.validations.append(
             Validation(span.first, 1, span.last, 1, "=yz_categories", True, "一級用途別")
         )
@@ -867,7 +912,7 @@ def school_sheet(budget: Budget) -> SheetSpec:
             f'IFERROR(VLOOKUP(SUBSTITUTE(TRIM({county}),"台","臺"),yz_tier_table,2,FALSE),""))',
             "" if m.tier is None else m.tier,
             "cell_center",
-            "依各直轄市及縣(市)政府財力級次表（seed 002）",
+            "依「各直轄市及縣(市)政府財力級次表」",
         ),
         "最高補助比率": (
             f'=IF({tier_cell}="","",IFERROR(VLOOKUP({tier_cell},yz_rate_table,2,FALSE),""))',

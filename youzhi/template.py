@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
@@ -21,7 +22,8 @@ from youzhi import computed, forms, tiers
 from youzhi.calendar import Semester
 from youzhi.computed import DEFAULT_COUNTS, STYLES, CellSpec, LineCounts, SheetSpec
 from youzhi.errors import YouzhiError
-from youzhi.model import Budget, School, SubPlanSheet
+from youzhi.model import BlockLayout, Budget, Line, School, SubPlanSheet
+from youzhi.money import to_yuan
 
 TEMPLATE_VERSION = "1"
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)  # document properties: files are reproducible
@@ -50,20 +52,77 @@ def parse_subplans(programme_id: str, academic_year: int, text: str | None) -> l
     return codes
 
 
+Fill = dict[tuple[str, Semester], list[dict]]
+
+
+def line_from_dict(sheet: str, row: int, d: dict) -> Line:
+    """A line dict (category, item, unit, quantity, unit_price 千元, total 千元, purpose, source) → Line."""
+
+    def dec(value) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
+    price, total = dec(d.get("unit_price")), dec(d.get("total"))
+    raw_source = d.get("source") or ""
+    return Line(
+        sheet=sheet,
+        row=row,
+        category=d["category"],
+        item=d.get("item") or "",
+        unit=d.get("unit") or "",
+        quantity=dec(d.get("quantity")),
+        unit_price=None if price is None else to_yuan(price),
+        typed_total=None if total is None else to_yuan(total),
+        purpose=d.get("purpose") or "",
+        source=forms.normalise_source(raw_source) or forms.MINISTRY,
+        raw_source=raw_source,
+    )
+
+
+def place_lines(sheet: str, layout: BlockLayout, lines: list[dict]) -> list[Line]:
+    """Each line dict into the next free row of its category's section."""
+    used = dict.fromkeys(forms.CATEGORIES, 0)
+    placed = []
+    for d in lines:
+        category = d["category"]
+        if category not in used:
+            raise YouzhiError(f"{sheet}：一級用途別「{category}」不是{'、'.join(forms.CATEGORIES)}之一")
+        span = layout.span(category)
+        if used[category] >= len(span):
+            raise YouzhiError(f"{sheet}：{category}超過 {len(span)} 列，請增加空白列數")
+        placed.append(line_from_dict(sheet, span.first + used[category], d))
+        used[category] += 1
+    return placed
+
+
 def build_budget(
     programme_id: str,
     academic_year: int,
     codes: list[str],
     school: School,
     counts: LineCounts = DEFAULT_COUNTS,
+    fill: Fill | None = None,
 ) -> tuple[Budget, list[SheetSpec]]:
-    """A Budget of blank blocks (layouts set) and the y-1 sheet specs, A(8-12月), A(1-7月), A-1(8-12月) …"""
+    """The Budget of the template's blocks (layouts set, lines from ``fill``) and the y-1 sheet specs,
+    A(8-12月), A(1-7月), A-1(8-12月) …"""
+    fill = fill or {}
+    unknown = [key for key in fill if key[0] not in codes]
+    if unknown:
+        raise YouzhiError(f"填入的子計畫不在子計畫清單中：{'、'.join(k[0] for k in unknown)}")
     blocks: list[SubPlanSheet] = []
     sheets: list[SheetSpec] = []
+    layout = computed.y1_layout(counts)
     for code in codes:
         for semester in (Semester.FIRST, Semester.SECOND):
+            name = computed.y1_sheet_name(code, semester)
+            lines = place_lines(name, layout, fill.get((code, semester), []))
             block, spec = computed.y1_form(
-                programme_id, academic_year, code, semester, school_name=school.name, counts=counts
+                programme_id,
+                academic_year,
+                code,
+                semester,
+                school_name=school.name,
+                counts=counts,
+                lines=lines,
             )
             blocks.append(block)
             sheets.append(spec)
@@ -152,7 +211,7 @@ def write_sheet(workbook: xlsxwriter.Workbook, spec: SheetSpec, formats: dict) -
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     if spec.fit_width:
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(1, spec.fit_height)
     if spec.print_title_rows:
         ws.repeat_rows(spec.print_title_rows[0] - 1, spec.print_title_rows[1] - 1)
     ws.center_horizontally()
@@ -180,8 +239,13 @@ def write_template(
     codes: list[str] | None = None,
     school: School | None = None,
     counts: LineCounts = DEFAULT_COUNTS,
+    fill: Fill | None = None,
 ) -> Path:
-    """Write a clean budget workbook to ``path`` (atomically) and return the path."""
+    """Write a budget workbook to ``path`` (atomically) and return the path.
+
+    Without ``fill`` it is the clean template; with it, the lines are typed in and every computed cell
+    carries the roll-up's figure as cached value.
+    """
     if programme_id not in forms.PROGRAMMES:
         raise YouzhiError(f"未知的方案「{programme_id}」（可用：{'、'.join(forms.PROGRAMMES)}）")
     school = school or School()
@@ -191,7 +255,7 @@ def write_template(
         except tiers.TierError as exc:
             raise YouzhiError(str(exc)) from None
     codes = codes or parse_subplans(programme_id, academic_year, None)
-    budget, y1_sheets = build_budget(programme_id, academic_year, codes, school, counts)
+    budget, y1_sheets = build_budget(programme_id, academic_year, codes, school, counts, fill)
     dest = Path(path)
     if not dest.parent.is_dir():
         raise YouzhiError(f"輸出資料夾不存在：{dest.parent}")
@@ -199,11 +263,18 @@ def write_template(
     os.close(fd)
     try:
         write_workbook(tmp, budget, y1_sheets)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return dest
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_workbook(path: str, budget: Budget, y1_sheets: list[SheetSpec]) -> None:
