@@ -25,7 +25,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import datetime as dt
 import os
+import random
 import re
 import shutil
 import sys
@@ -339,6 +341,8 @@ def write_vba_project(modules: list[Module], dest: Path) -> None:
         folder = Path(work)
         project = VbaProject()
         project.project_id = PROJECT_ID
+        state = random.getstate()
+        random.seed(PROJECT_ID)  # the PROJECT stream's CMG/DPB/GC obfuscation draws random bytes
         for module in modules:
             project.add_module(_ms_ovba_module(module, folder))
         stdole = LibidReference(
@@ -357,7 +361,10 @@ def write_vba_project(modules: list[Module], dest: Path) -> None:
         )
         project.add_reference(Reference(ReferenceRegistered(stdole), "stdole"))
         project.add_reference(Reference(ReferenceRegistered(office), "Office"))
-        ProjectOleFile.write_file(project)
+        try:
+            ProjectOleFile.write_file(project)
+        finally:
+            random.setstate(state)
         shutil.copyfile(folder / "vbaProject.bin", dest)
 
 
@@ -397,6 +404,9 @@ def write_workbook(vba_bin: Path, conf: list[tuple[str, str]], dest: Path) -> No
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(dest))
+    workbook.set_properties(
+        {"title": "youzhi 優質化增益集", "author": "youzhi", "created": dt.datetime(2024, 1, 1)}
+    )
     sheet = workbook.add_worksheet(CONF_SHEET)
     for row, (key, value) in enumerate(conf):
         sheet.write_string(row, 0, key)
