@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 
 import openpyxl
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -192,10 +193,21 @@ def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
             comments = _clear(ws)
             report.rebuilt.append(ws.title)
         _write_spec(ws, spec, styles, report)
-        for coord, comment in comments.items():
-            ws[coord].comment = comment
+        _restore_comments(ws, comments)
     if SCHOOL_SHEET in wb.sheetnames and computed.SCHOOL_NAME in specs:
         _repair_school_sheet(wb[SCHOOL_SHEET], specs[computed.SCHOOL_NAME], report)
+
+
+def _restore_comments(ws, comments: dict) -> None:
+    """Put reviewers' comments back; one that now falls inside a merged range goes to its top-left cell."""
+    for coord, comment in comments.items():
+        cell = ws[coord]
+        if type(cell).__name__ == "MergedCell":
+            rng = next(m for m in ws.merged_cells.ranges if coord in m)
+            cell = ws.cell(rng.min_row, rng.min_col)
+            if cell.comment is not None:
+                comment = Comment(f"{cell.comment.text}\n{comment.text}", cell.comment.author)
+        cell.comment = comment
 
 
 def _repair_school_sheet(ws, spec: computed.SheetSpec, report: RepairReport) -> None:
