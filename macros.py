@@ -167,37 +167,66 @@ def _clear(book) -> int:
 
 @_guarded
 def repair() -> str:
-    """彙總/修復 (as ``youzhi repair``): rewrite the y-1 total formulas; rebuild y-2 … 參數."""
-    from dataclasses import replace
+    """彙總/修復, as ``youzhi repair`` does it, in the open workbook.
 
+    y-1: the 總價 and subtotal formulas of ``computed.y1_cells`` (a line whose 數量 or 單價 is text gets
+    its figure as a number); y-2/y-3/y-4 rebuilt in place or added; our 基本資料's formula cells.
+    """
     from youzhi import computed, rollup
-    from youzhi.reader import summary_sheet_names
-    from youzhi.template import TEMPLATE_VERSION
+    from youzhi.reader import SCHOOL_SHEET, is_summary_sheet, read_grids
 
     book = _caller()
     grids = xa.grids_from_book(book)
-    from youzhi.reader import read_grids
-
     budget = read_grids(grids)
-    y1 = [cell for block in budget.sheets for cell in computed.y1_cells(block)]
-    written = xa.write_cells(book, y1)
-    existing = summary_sheet_names(grids)  # an official y-2 may sit under another name
-    rebuilt = []
-    for spec in [*computed.summary_sheets(budget), computed.fingerprint_sheet(budget, TEMPLATE_VERSION)]:
-        target = existing.get(spec.name, spec.name)
-        if target != spec.name:
-            spec.cells = [replace(c, sheet=target) for c in spec.cells]
-            spec.name = target
-        xa.write_sheet(book, spec)
-        if not spec.hidden:
-            rebuilt.append(spec.name)
+    written = xa.write_cells(book, [cell for block in budget.sheets for cell in _y1_cells(block, grids)])
+    existing = {}
+    for grid in grids.sheets:
+        kind = is_summary_sheet(grid)
+        if kind and kind not in existing:
+            existing[kind] = grid.name
+    specs = {s.name: s for s in computed.summary_sheets(budget)}
+    done = []
+    for kind in ("y-2", "y-3", "y-4"):
+        xa.write_sheet(book, specs[kind], into=existing.get(kind))
+        done.append(existing.get(kind, kind))
+    school = grids.sheet(SCHOOL_SHEET)
+    spec = specs.get(computed.SCHOOL_NAME)
+    if school is not None and spec is not None and _labels_match(school, spec):
+        xa.write_cells(book, [c for c in spec.cells if c.formula is not None])
+        done.append(SCHOOL_SHEET)
     total = yuan_to_cell(rollup.grand_total(budget))
-    message = (
-        f"已重寫 {written} 個 y-1 公式儲存格，並重建 {'、'.join(rebuilt)} 工作表。"
-        f"全學年合計 {total:,.3f} 千元。"
-    )
+    message = f"已重寫 {written} 個 y-1 計算儲存格，並重建 {'、'.join(done)}。全學年合計 {total:,.3f} 千元。"
     xa.alert(book, message, TITLE)
     return message
+
+
+def _y1_cells(block, grids) -> list:
+    """``computed.y1_cells``, but a 總價 whose 數量 or 單價 is text gets the figure (as the file repair)."""
+    from dataclasses import replace
+
+    from youzhi import computed
+
+    grid = grids.sheet(block.sheet)
+    cols = block.layout.columns if block.layout else None
+    by_row = {line.row: line for line in block.lines}
+    cells = []
+    for spec in computed.y1_cells(block):
+        line = by_row.get(spec.row)
+        if line is not None and spec.col == cols.total and line.computed_total is not None:
+            quantity, price = grid.value(spec.row, cols.quantity), grid.value(spec.row, cols.unit_price)
+            if not (_is_number(quantity) and _is_number(price)):
+                spec = replace(spec, formula=None, value=computed.money(line.computed_total))
+        cells.append(spec)
+    return cells
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _labels_match(grid, spec) -> bool:
+    labels = [(c.row, c.col, c.value) for c in spec.cells if c.col == 1 and isinstance(c.value, str)]
+    return all(str(grid.value(r, c) or "").strip() == text for r, c, text in labels)
 
 
 @_guarded

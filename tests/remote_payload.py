@@ -125,3 +125,62 @@ def actions(book, func: str | None = None) -> list[dict]:
     """The recorded actions, optionally only those of one kind (``setValues``, ``addNote`` …)."""
     recorded = book.json()["actions"]
     return [a for a in recorded if func is None or a["func"] == func]
+
+
+def apply_actions(path, recorded: list[dict], dest):
+    """Apply recorded actions to a copy of the workbook with openpyxl, as a client would in Excel.
+
+    Covers what the macros emit: setValues, setFormula, setRangeColor, addNote, deleteNote,
+    addSheet, sheetDelete, sheetClearContents, rangeUnmerge, rangeMerge, setSheetVisibility,
+    setNumberFormat (others are cosmetic and skipped). Sheet positions follow the book as the actions change it.
+    """
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    wb = openpyxl.load_workbook(path)
+    for action in recorded:
+        func, args = action["func"], action["args"]
+        position = action["sheet_position"]
+        ws = wb.worksheets[position] if position is not None and position < len(wb.worksheets) else None
+        row0, col0 = action["start_row"], action["start_column"]
+        if func == "addSheet":
+            wb.create_sheet(args[1], args[0])
+        elif func == "sheetDelete":
+            wb.remove(ws)
+        elif func == "sheetClearContents":
+            for row in ws.iter_rows():
+                for cell in row:
+                    if type(cell).__name__ != "MergedCell":
+                        cell.value = None
+        elif func == "rangeUnmerge":
+            last_row, last_col = row0 + action["row_count"], col0 + action["column_count"]
+            for merged in list(ws.merged_cells.ranges):
+                if merged.min_row <= last_row and merged.min_col <= last_col:
+                    ws.unmerge_cells(str(merged))
+        elif func == "rangeMerge":
+            ws.merge_cells(
+                start_row=row0 + 1,
+                start_column=col0 + 1,
+                end_row=row0 + action["row_count"],
+                end_column=col0 + action["column_count"],
+            )
+        elif func == "setSheetVisibility":
+            ws.sheet_state = "visible" if args[0] == "Visible" else "hidden"
+        elif func in ("setValues", "setFormula"):
+            for i, values in enumerate(action["values"]):
+                for j, value in enumerate(values):
+                    ws.cell(row0 + 1 + i, col0 + 1 + j).value = None if value == "" else value
+        elif func == "setRangeColor":
+            cell = ws.cell(row0 + 1, col0 + 1)
+            color = args[0]
+            cell.fill = PatternFill("solid", fgColor=color[1:]) if color else PatternFill(fill_type=None)
+        elif func == "addNote":
+            ws[args[0].replace("$", "")].comment = Comment(args[1], "youzhi")
+        elif func == "deleteNote":
+            ws[args[0].replace("$", "")].comment = None
+        elif func == "setNumberFormat":
+            for i in range(action["row_count"]):
+                for j in range(action["column_count"]):
+                    ws.cell(row0 + 1 + i, col0 + 1 + j).number_format = args[0]
+    wb.save(dest)
+    return Path(dest)

@@ -13,7 +13,7 @@ This is the only module of the ``youzhi`` package that touches xlwings objects (
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from openpyxl.utils import get_column_letter
 
@@ -71,6 +71,8 @@ def write_cells(book, cells: Iterable[CellSpec], *, styled: bool = False) -> int
     written = 0
     by_sheet: dict[str, list[CellSpec]] = {}
     for cell in cells:
+        if cell.formula is None and cell.value is None:
+            continue  # a style-only spec: never blank a cell
         by_sheet.setdefault(cell.sheet, []).append(cell)
     for name, specs in by_sheet.items():
         sheet = find_sheet(book, name)
@@ -89,8 +91,6 @@ def write_cells(book, cells: Iterable[CellSpec], *, styled: bool = False) -> int
 def _formula_or_value(cell: CellSpec):
     if cell.formula:
         return cell.formula
-    if cell.value is None:
-        return ""
     if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
         return "'" + cell.value  # text that Excel would take for a formula stays text
     return cell.value
@@ -126,22 +126,32 @@ def _apply_styles(sheet, specs: list[CellSpec]) -> None:
                 _try(lambda t=target: setattr(t.font, "bold", True))
 
 
-def write_sheet(book, spec: SheetSpec) -> str:
-    """Write a whole sheet spec: the sheet is added after the last one, or cleared when it exists.
+def write_sheet(book, spec: SheetSpec, *, into: str | None = None) -> str:
+    """Write a whole sheet spec, as ``youzhi repair`` does for y-2/y-3/y-4.
 
-    Returns ``"added"`` or ``"rewritten"``.
+    ``into``: an existing sheet to rebuild in place (unmerged, contents cleared, same name and
+    position); otherwise the sheet is added after the last one. Cells covered by a merge are not
+    written. Returns ``"rebuilt"`` or ``"added"``.
     """
-    sheet = find_sheet(book, spec.name)
-    if sheet is None:
+    if into is not None:
+        sheet = find_sheet(book, into)
+        _try(lambda: sheet.used_range.unmerge())
+        sheet.clear_contents()
+        outcome = "rebuilt"
+    else:
         sheet = book.sheets.add(spec.name, after=book.sheets[len(book.sheets) - 1])
         outcome = "added"
-    else:
-        sheet.clear_contents()
-        outcome = "rewritten"
-    write_cells(book, spec.cells, styled=True)
+    covered = set()
+    for r1, c1, r2, c2 in spec.merges:
+        covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - {(r1, c1)}
+    cells = [replace(c, sheet=sheet.name) for c in spec.cells if (c.row, c.col) not in covered]
+    write_cells(book, cells, styled=True)
+    for r1, c1, r2, c2 in spec.merges:
+        if (r1, c1) != (r2, c2):
+            _try(lambda a=(r1, c1), b=(r2, c2): sheet.range(a, b).merge())
     for col, width in spec.column_widths.items():
         letter = get_column_letter(col)
-        _try(lambda s=sheet, c=letter, w=width: setattr(s.range(f"{c}:{c}"), "column_width", w))
+        _try(lambda c=letter, w=width: setattr(sheet.range(f"{c}:{c}"), "column_width", w))
     if spec.hidden:
         sheet.visible = False
     return outcome
