@@ -9,16 +9,18 @@ The hand-computed tests at the end hold literal figures worked out in the commen
 from __future__ import annotations
 
 import random
-import re
+import shutil
 from fractions import Fraction
+from pathlib import Path
 
 import lo
+import openpyxl
 import pytest
-from builders import filled_budget, filled_template
+from builders import filled_budget, filled_template, school_figures, y2_figures, y3_figures, y4_figures, yuan
 
-from youzhi import forms, rollup
+from youzhi import forms, rollup, template
 from youzhi.calendar import Semester
-from youzhi.money import cell_to_yuan
+from youzhi.model import School
 
 F, S = Semester.FIRST, Semester.SECOND
 
@@ -141,97 +143,44 @@ SCENARIOS = {"tier1": TIER1, "tier2": TIER2, "tier5": TIER5, "ninety": NINETY, "
 SCENARIOS.update({f"random{i}": s for i, s in enumerate(RANDOM, start=1)})
 
 
+TEMPLATES = sorted((Path(__file__).parents[1] / "xlsx_templates").glob("*.xlsx"))
+EXAMPLE = Path(__file__).parents[1] / "examples" / "示範高中_114.xlsx"
+WRITTEN = {"written_tier5": TIER5, "written_random1": RANDOM[0], "written_random3": RANDOM[2]}
+
+
+def _write_filled(path: Path, spec: dict) -> Path:
+    """The same lines written by XlsxWriter itself (``fill=``): every formula carries a cached value."""
+    codes = spec["subplans"] or template.parse_subplans(spec["programme"], spec["academic_year"], None)
+    school = spec["school"]
+    return template.write_template(
+        path,
+        spec["programme"],
+        spec["academic_year"],
+        codes=codes,
+        school=School(school.get("name", ""), school.get("authority"), school.get("county")),
+        fill=spec["blocks"],
+    )
+
+
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory):
-    """{name: (LibreOffice values, Budget)} for every scenario, through one soffice call."""
+def batch(tmp_path_factory):
+    """Every workbook of this module through ONE LibreOffice call: {source path: recalculated path}."""
     root = tmp_path_factory.mktemp("filled")
-    paths = {name: filled_template(root / f"{name}.xlsx", **spec) for name, spec in SCENARIOS.items()}
-    out = lo.recalc(list(paths.values()), root / "lo")
-    return {
-        name: (lo.values(out[path]), filled_budget(**SCENARIOS[name]), lo.error_cells(out[path]))
-        for name, path in paths.items()
-    }
+    sources = [filled_template(root / f"{name}.xlsx", **spec) for name, spec in SCENARIOS.items()]
+    sources += [_write_filled(root / f"{name}.xlsx", spec) for name, spec in WRITTEN.items()]
+    for path in [*TEMPLATES, EXAMPLE]:  # copies: unique stems, committed files never touched
+        sources.append(Path(shutil.copy(path, root / f"committed-{path.stem}.xlsx")))
+    return lo.recalc(sources, root / "lo")
 
 
-# ------------------------------------------------------------------ reading LibreOffice's figures by label
-
-
-def yuan(value) -> int:
-    result = cell_to_yuan(value)
-    assert result is not None, f"blank where a figure was expected: {value!r}"
-    return result
-
-
-def _rows_by(cells: dict, column: str, pattern) -> dict[str, int]:
+@pytest.fixture(scope="module")
+def recalculated(batch):
+    """{scenario: (LibreOffice values, Budget, error cells)} for the openpyxl-filled scenarios."""
     out = {}
-    for ref, value in cells.items():
-        m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-        if m and m.group(1) == column and isinstance(value, str) and re.fullmatch(pattern, value.strip()):
-            out[value.strip()] = int(m.group(2))
+    for name, spec in SCENARIOS.items():
+        path = next(v for k, v in batch.items() if k.stem == name)
+        out[name] = (lo.values(path), filled_budget(**spec), lo.error_cells(path))
     return out
-
-
-def y2_figures(cells: dict) -> dict[str, dict[str, int]]:
-    header = next(int(r[1:]) for r, v in cells.items() if r.startswith("B") and v == forms.source_labels()[0])
-    columns = {cells[f"{c}{header}"]: c for c in "BCDEFGHIJK"}
-    source_cols = {s: columns[label] for s, label in zip(forms.SOURCES, forms.source_labels(), strict=True)}
-    result = {}
-    row = header + 1
-    while cells.get(f"A{row}") is not None:
-        code = cells[f"A{row}"]
-        result[code] = {
-            **{s: yuan(cells.get(f"{c}{row}")) for s, c in source_cols.items()},
-            "source_total": yuan(cells.get(f"F{row}")),
-            "recurrent": yuan(cells.get(f"{columns['經常門']}{row}")),
-            "capital": yuan(cells.get(f"{columns['資本門']}{row}")),
-            "total": yuan(cells.get(f"I{row}")),
-        }
-        if code == "小計":
-            break
-        row += 1
-    return result
-
-
-Y3_COLUMNS = {forms.MINISTRY: "CD", forms.MATCH: "EF", forms.SELF_FUNDED: "GH", forms.OTHER: "IJ"}
-
-
-def y3_figures(cells: dict) -> dict[str, dict]:
-    rows = _rows_by(cells, "B", r"\d+-\S+")
-    rows.update(_rows_by(cells, "A", r"\d+(會計年度|全學年)合計"))
-    out = {}
-    for label, row in rows.items():
-        figures = {}
-        for source, (rec, cap) in Y3_COLUMNS.items():
-            figures[(source, True)] = yuan(cells.get(f"{rec}{row}"))
-            figures[(source, False)] = yuan(cells.get(f"{cap}{row}"))
-        figures["recurrent"], figures["capital"], figures["total"] = (
-            yuan(cells.get(f"{c}{row}")) for c in "KLM"
-        )
-        out[label] = figures
-    ratio_row = _rows_by(cells, "A", "經資門比例")["經資門比例"]
-    out["經資門比例"] = tuple(cells.get(f"{c}{ratio_row}") for c in "KLM")
-    return out
-
-
-def y4_figures(cells: dict, budget) -> dict:
-    names = {*forms.recurrent_items(budget.programme, budget.academic_year), rollup.OTHER_ITEMS}
-    rows = {v: int(r[1:]) for r, v in cells.items() if r.startswith("B") and v in names}
-    assert len(rows) == len(names)
-    total_row = _rows_by(cells, "A", "經常門總計")["經常門總計"]
-    out = {}
-    fy1, fy2 = budget.fiscal_years
-    for item, row in [*rows.items(), ("經常門總計", total_row)]:
-        for fy, amount_col, ratio_col in ((fy1, "C", "D"), (fy2, "E", "F"), (None, "G", "H")):
-            out[(fy, item)] = (yuan(cells.get(f"{amount_col}{row}")), cells.get(f"{ratio_col}{row}"))
-    return out
-
-
-def school_figures(cells: dict) -> dict[str, object]:
-    rows = {v: int(r[1:]) for r, v in cells.items() if r.startswith("A") and isinstance(v, str)}
-    return {
-        label: cells.get(f"B{rows[label]}")
-        for label in ("財力級次", "最高補助比率", "教育部補助款", "應編配合款", "已編配合款", "配合款差額")
-    }
 
 
 # ------------------------------------------------------------------ every figure equals the roll-up
@@ -425,3 +374,59 @@ def test_national_school_owes_no_match(recalculated):
     school = school_figures(values["基本資料"])
     assert school["財力級次"] in (None, "") and yuan(school["應編配合款"]) == 0
     assert yuan(school["教育部補助款"]) == 3000
+
+
+# ------------------------------------------------------------------ empty templates and cached values
+
+
+@pytest.mark.libreoffice
+def test_committed_templates_recalculate_without_errors_and_show_zero(batch):
+    assert len(TEMPLATES) == 3
+    for source, out in batch.items():
+        if not source.stem.startswith("committed-") or "示範" in source.stem:
+            continue
+        assert lo.error_cells(out) == [], source.stem
+        values = lo.values(out)
+        for code, row in y2_figures(values["y-2"]).items():
+            assert set(row.values()) == {0}, (source.stem, code)
+        y3 = y3_figures(values["y-3"])
+        assert y3.pop("經資門比例") == (0, 0, 0)  # guarded: 0, never #DIV/0!
+        assert all(v == 0 for row in y3.values() for v in row.values())
+        school = school_figures(values["基本資料"])
+        assert (
+            school["財力級次"] in (None, "") and yuan(school["應編配合款"]) == 0
+        )  # no county yet: blank, not #N/A
+
+
+def _formula_cells(path: Path) -> dict[str, set[str]]:
+    wb = openpyxl.load_workbook(path)
+    return {
+        ws.title: {c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"}
+        for ws in wb.worksheets
+    }
+
+
+def _same(cached, computed) -> bool:
+    if cached in (None, "") and computed in (None, ""):
+        return True
+    if isinstance(cached, (int, float)) and isinstance(computed, (int, float)):
+        return abs(cached - computed) < 1e-9
+    return cached == computed
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize(
+    "stem", [*WRITTEN, "committed-示範高中_114", *(f"committed-{p.stem}" for p in TEMPLATES)]
+)
+def test_cached_values_equal_libreoffice_for_every_formula(batch, stem):
+    """What a viewer that does not recalculate shows (our cached values) is what LibreOffice computes."""
+    source = next(k for k in batch if k.stem == stem)
+    cached = lo.values(source)  # openpyxl data_only: the cached values XlsxWriter wrote
+    recomputed = lo.values(batch[source])
+    formulas = _formula_cells(source)
+    count = 0
+    for sheet, refs in formulas.items():
+        for ref in refs:
+            assert _same(cached[sheet].get(ref), recomputed[sheet].get(ref)), (sheet, ref)
+            count += 1
+    assert count > 500
