@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from officialish import official_workbook
-from test_rule_lines import CAP, GR, NATIONAL, OP, L, run
+from test_rule_lines import CAP, GR, NATIONAL, L, run
 
 from youzhi.calendar import Semester
 from youzhi.model import School
@@ -138,7 +138,7 @@ def test_y2_totals_rule_fires_on_the_row_that_disagrees(shares_2):
 
 
 def test_match_and_approved_fire_on_y2(shares_1):
-    grids, (budget, findings) = shares_1
+    grids, (_, findings) = shares_1
     y2 = grids.sheet("y-2")
     total_row, a_row = row_of(y2, "小計", 1), row_of(y2, "A", 1)
     assert at(findings, "YZ501") == [("y-2", f"C{total_row}")]
