@@ -106,6 +106,7 @@ class Options:
     academic_year: int | None = None
     timeout: float = DEFAULT_TIMEOUT
     max_memory: int | None = DEFAULT_MAX_MEMORY
+    render: bool = False  # render the Excel report's rows in the worker (spreads that work over the CPUs)
 
 
 # ------------------------------------------------------------------ collecting inputs
@@ -140,10 +141,17 @@ def _path_key(path: str) -> tuple:
 # ------------------------------------------------------------------ one file (in a worker)
 def check_one(path: str, options: Options = Options()) -> dict:
     """Read and check one workbook; a small dict of plain tuples (picklable, cheap to send)."""
+    start = time.perf_counter()
     try:
-        return _check(path, options)
+        record = _check(path, options)
     except UnreadableWorkbook as exc:
-        return {"path": path, "reason": str(exc)}
+        return {"path": path, "reason": str(exc), "seconds": time.perf_counter() - start}
+    record["seconds"] = time.perf_counter() - start
+    if options.render:
+        from youzhi.batch_report import render
+
+        record["xml"] = render(record)
+    return record
 
 
 def _check(path: str, options: Options) -> dict:
@@ -283,7 +291,7 @@ def run_batch(
     outcomes = batch_pool.run(work, files, jobs=jobs, timeout=options.timeout, max_memory=options.max_memory)
     for outcome in outcomes:
         record = outcome.value if outcome.ok else {"path": outcome.item, "reason": outcome.reason}
-        record["seconds"] = outcome.seconds
+        record.setdefault("seconds", outcome.seconds)
         _add(result, record)
         if progress:
             progress(record)

@@ -15,8 +15,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 
-import xlsxwriter
-
+from youzhi import xlsx_stream
 from youzhi.batch import (
     FINDING_COLUMNS,
     LINE_COLUMNS,
@@ -32,8 +31,8 @@ from youzhi.batch import (
     summary_row,
 )
 from youzhi.errors import YouzhiError
+from youzhi.xlsx_stream import row_xml
 
-EXCEL_MAX_ROWS = 1_048_576
 FONT = {"font_name": "微軟正黑體", "font_size": 11}
 WIDTHS = {"text": 16, "int": 8, "money": 14, "ratio": 10, "number": 10, "any": 12}
 WIDE = {"檔案": 40, "說明": 60, "原因": 60, "說明用途": 40, "項目": 24, "備註": 40, "依據": 30}
@@ -57,104 +56,81 @@ def atomic_output(path: str, suffix: str) -> Iterator[str]:
 
 
 # ------------------------------------------------------------------ Excel
-class _Table:
-    """One report sheet written row by row (constant memory), continued on a new sheet when full."""
+KINDS = {
+    name: [kind for _, kind in columns]
+    for name, columns in (
+        ("總覽", SUMMARY_COLUMNS),
+        ("檢核明細", FINDING_COLUMNS),
+        ("明細資料", LINE_COLUMNS),
+        ("規則統計", RULE_COLUMNS),
+        ("無法讀取", UNREADABLE_COLUMNS),
+    )
+}
+STATUS_FILLS = {STATUS_ERROR: "F8CBAD", STATUS_WARN: "FFE699", STATUS_UNREADABLE: "D9D9D9"}
 
-    def __init__(self, book: xlsxwriter.Workbook, name: str, columns, formats: dict):
-        self.book, self.name, self.columns, self.formats = book, name, columns, formats
-        self.parts = 0
+
+def render(record: dict) -> dict:
+    """A result's report rows as XML (``xlsx_stream.row_xml``); runs in the worker when asked to."""
+    if "xml" in record:
+        return record["xml"]
+    xml = {"總覽": row_xml(summary_row(record), KINDS["總覽"]), "檢核明細": [], "明細資料": []}
+    if "reason" in record:
+        return xml
+    school = record["summary"][0]
+    for sheet, cell, rule, severity, message, value, limit, citation in record["findings"]:
+        values = (record["path"], school, sheet, cell, rule, SEVERITY_LABELS.get(severity, severity),
+                  message, value, limit, citation)  # fmt: skip
+        xml["檢核明細"].append(row_xml(values, KINDS["檢核明細"]))
+    kinds = KINDS["明細資料"]
+    xml["明細資料"] = [row_xml((record["path"], *line), kinds) for line in record["lines"]]
+    return xml
+
+
+class _Table:
+    """One report table; continued on a new sheet (``明細資料(2)`` …) past Excel's row limit."""
+
+    def __init__(self, book: xlsx_stream.Book, name: str, columns):
+        self.book, self.name, self.columns = book, name, columns
+        self.parts: list[xlsx_stream.Sheet] = []
         self._open()
 
     def _open(self) -> None:
-        self.parts += 1
-        title = self.name if self.parts == 1 else f"{self.name}({self.parts})"
-        self.sheet = self.book.add_worksheet(title)
-        for col, (header, kind) in enumerate(self.columns):
-            self.sheet.set_column(col, col, WIDE.get(header, WIDTHS[kind]))
-        self.sheet.freeze_panes(1, 0)
-        for col, (header, _) in enumerate(self.columns):
-            self.sheet.write_string(0, col, header, self.formats["header"])
-        self.row = 0
+        title = self.name if not self.parts else f"{self.name}({len(self.parts) + 1})"
+        headers = [header for header, _ in self.columns]
+        widths = [WIDE.get(header, WIDTHS[kind]) for header, kind in self.columns]
+        self.parts.append(self.book.sheet(title, headers, widths))
 
-    def add(self, values) -> None:
-        if self.row + 1 >= EXCEL_MAX_ROWS:
-            self.close()
+    def add(self, rendered: str) -> None:
+        if self.parts[-1].full:
             self._open()
-        self.row += 1
-        for col, ((_, kind), value) in enumerate(zip(self.columns, values, strict=True)):
-            self._cell(self.row, col, kind, value)
-
-    def _cell(self, row: int, col: int, kind: str, value) -> None:
-        if value is None or value == "":
-            return
-        if isinstance(value, str):
-            self.sheet.write_string(row, col, value)
-        elif isinstance(value, bool):
-            self.sheet.write_boolean(row, col, value)
-        else:
-            self.sheet.write_number(row, col, value, self.formats.get(kind))
-
-    def close(self) -> None:
-        self.sheet.autofilter(0, 0, max(self.row, 1), len(self.columns) - 1)
+        self.parts[-1].add(rendered)
 
 
 def write_xlsx(result: BatchResult, path: str) -> None:
     """The reviewer's report: 總覽, 檢核明細, 規則統計, 明細資料, 無法讀取."""
     with atomic_output(path, ".xlsx") as temp:
-        book = xlsxwriter.Workbook(
-            temp,
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                "strings_to_urls": False,
-            },
-        )
-        formats = {
-            "header": book.add_format({**FONT, "bold": True, "bg_color": "#DDEBF7", "border": 1}),
-            "money": book.add_format({**FONT, "num_format": "#,##0"}),
-            "int": book.add_format({**FONT, "num_format": "0"}),
-            "ratio": book.add_format({**FONT, "num_format": "0.00%"}),
-            "number": book.add_format({**FONT, "num_format": "0.###"}),
-            "any": book.add_format({**FONT, "num_format": "#,##0.###"}),
-        }
-        book.formats[0].set_font_name(FONT["font_name"])
-        overview = _Table(book, "總覽", SUMMARY_COLUMNS, formats)
-        findings = _Table(book, "檢核明細", FINDING_COLUMNS, formats)
-        rules = _Table(book, "規則統計", RULE_COLUMNS, formats)
-        lines = _Table(book, "明細資料", LINE_COLUMNS, formats)
-        unreadable = _Table(book, "無法讀取", UNREADABLE_COLUMNS, formats)
-        _highlight_status(overview, book)
+        book = xlsx_stream.Book(font=FONT["font_name"])
+        overview = _Table(book, "總覽", SUMMARY_COLUMNS)
+        findings = _Table(book, "檢核明細", FINDING_COLUMNS)
+        rules = _Table(book, "規則統計", RULE_COLUMNS)
+        lines = _Table(book, "明細資料", LINE_COLUMNS)
+        unreadable = _Table(book, "無法讀取", UNREADABLE_COLUMNS)
+        status = [header for header, _ in SUMMARY_COLUMNS].index("狀態")
+        for text, rgb in STATUS_FILLS.items():
+            overview.parts[0].highlight(status, text, rgb)
         for record in result.results():
-            overview.add(summary_row(record))
+            xml = render(record)
+            overview.add(xml["總覽"])
             if "reason" in record:
-                unreadable.add((record["path"], record["reason"], record.get("size")))
-                continue
-            school = record["summary"][0]
-            for sheet, cell, rule, severity, message, value, limit, citation in record["findings"]:
-                findings.add(
-                    (record["path"], school, sheet, cell, rule, SEVERITY_LABELS.get(severity, severity),
-                     message, value, limit, citation)
-                )  # fmt: skip
-            for line in record["lines"]:
-                lines.add((record["path"], *line))
+                values = (record["path"], record["reason"], record.get("size"))
+                unreadable.add(row_xml(values, KINDS["無法讀取"]))
+            for row in xml["檢核明細"]:
+                findings.add(row)
+            for row in xml["明細資料"]:
+                lines.add(row)
         for row in rule_rows(result):
-            rules.add(row)
-        for table in (overview, findings, rules, lines, unreadable):
-            table.close()
-        book.close()
-
-
-def _highlight_status(table: _Table, book: xlsxwriter.Workbook) -> None:
-    """Colour the 狀態 column (conditional formats cost nothing per row)."""
-    col = [header for header, _ in SUMMARY_COLUMNS].index("狀態")
-    colours = {STATUS_ERROR: "#F8CBAD", STATUS_WARN: "#FFE699", STATUS_UNREADABLE: "#D9D9D9"}
-    for status, colour in colours.items():
-        table.sheet.conditional_format(
-            1, col, EXCEL_MAX_ROWS - 1, col,
-            {"type": "cell", "criteria": "==", "value": f'"{status}"',
-             "format": book.add_format({"bg_color": colour})},
-        )  # fmt: skip
+            rules.add(row_xml(row, KINDS["規則統計"]))
+        book.close(temp)
 
 
 def rule_rows(result: BatchResult) -> list[tuple]:

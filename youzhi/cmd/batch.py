@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
     files = batch.collect(args.paths, exclude=outputs)
     if not files:
         raise YouzhiError("找不到任何 .xlsx 或 .xlsm 檔案")
-    options = batch.Options(args.programme, args.academic_year, timeout=args.timeout)
+    options = batch.Options(
+        args.programme, args.academic_year, timeout=args.timeout, render=bool(args.output)
+    )
     show = not (args.json or args.no_progress) and sys.stderr.isatty()
     bar = _progress_bar(len(files), show)
     try:

@@ -1,0 +1,258 @@
+"""Benchmark `youzhi batch`: N realistic workbooks, raw python-calamine read rate vs. batch rate, peak memory.
+
+    .venv/bin/python benchmarks/batch.py [--n 1000] [--jobs N] [--keep DIR]
+
+Generates ``--bases`` distinct workbooks in the variety of the test fixtures (official-looking files
+from ``tests/officialish.py`` with branch sheets, hidden / renamed sheets, typed totals, text numbers;
+our own template filled with openpyxl from ``tests/builders.py``; both programmes, several 學年度,
+1–12 lines per block, all four sources, capital lines, counties of every tier), then makes N copies,
+each with its own school name (a cheap edit of the shared strings). Then, in one run:
+
+1. raw read: python-calamine opens every file and reads every sheet (one process, then ``--jobs``
+   processes), the floor any reader pays;
+2. ``youzhi batch`` on the N/4 subset and on all N files (a real subprocess, report written), timing
+   the wall clock and sampling the resident memory of the whole process tree (parent + workers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from builders import filled_template  # noqa: E402
+from officialish import official_workbook  # noqa: E402
+
+from youzhi import forms  # noqa: E402
+from youzhi.calendar import Semester  # noqa: E402
+
+TOKEN = "ZQSCHOOLQZ"
+COUNTIES = [
+    "臺北市",
+    "新北市",
+    "桃園市",
+    "臺中市",
+    "臺南市",
+    "高雄市",
+    "新竹縣",
+    "宜蘭縣",
+    "彰化縣",
+    "花蓮縣",
+]
+AUTHORITIES = ["國立", "直轄市立", "縣市立", "私立"]
+PURPOSES = ["辦理課程研習", "聘請外部專家諮詢", "印製成果手冊", "採購教學設備", "學生專題競賽", ""]
+
+
+# ------------------------------------------------------------------ generating the corpus
+def _lines(rng: random.Random, programme: str, year: int, count: int) -> list[dict]:
+    lines = []
+    for _ in range(count):
+        category = rng.choices(forms.CATEGORIES, weights=(7, 1, 2))[0]
+        items = forms.items(programme, year, category) or ["物品費"]
+        item = rng.choice(items)
+        unit = forms.standard_unit(programme, year, item) or rng.choice(["式", "人次", "臺", "本"])
+        quantity = rng.choice([1, 2, 3, 5, 8, 10, 20, 40])
+        price = rng.choice([0.4, 0.55, 1, 2, 2.5, 8, 12, 25, 30])
+        lines.append(
+            {
+                "category": category,
+                "item": item,
+                "unit": unit,
+                "quantity": quantity if rng.random() > 0.05 else str(quantity),  # a few text numbers
+                "unit_price": price,
+                "purpose": rng.choice(PURPOSES),
+                "source": rng.choice(["", "", "", *forms.SOURCES]),
+            }
+        )
+    return lines
+
+
+def _blocks(rng: random.Random, programme: str, year: int, size: int) -> dict:
+    codes = [s.code for s in forms.programme(programme, year).subplans]
+    if rng.random() < 0.3:
+        codes.append(f"{codes[0]}-1")
+    return {
+        (code, sem): _lines(rng, programme, year, rng.randint(1, size)) for code in codes for sem in Semester
+    }
+
+
+def make_base(path: Path, seed: int) -> Path:
+    rng = random.Random(seed)
+    programme = "vocational" if seed % 4 == 3 else "senior-high"
+    year = rng.choice([109, 110, 112, 113, 114])
+    county = rng.choice(COUNTIES)
+    authority = rng.choice(AUTHORITIES)
+    blocks = _blocks(rng, programme, year, rng.choice([3, 6, 12]))
+    if seed % 3 == 2:  # our own template, filled with openpyxl
+        try:
+            return filled_template(
+                path,
+                programme=programme,
+                academic_year=year,
+                subplans=sorted({code for code, _ in blocks}),
+                school={"name": TOKEN, "authority": authority, "county": county},
+                blocks=blocks,
+            )
+        except (ValueError, KeyError):  # more lines than the template's rows: fall back to an official file
+            pass
+    variant = {}
+    if seed % 5 == 1:
+        variant["typed_subtotals"] = True
+    if seed % 7 == 2:
+        variant["blank_rows"] = (1,)
+    return official_workbook(
+        path,
+        academic_year=year,
+        programme=programme,
+        school_title=TOKEN,
+        blocks=blocks,
+        school_sheet={"學校名稱": TOKEN, "主管機關": authority, "所在縣市": county},
+        fingerprint={"form": "youzhi-budget", "programme": programme, "academic_year": year},
+        **variant,
+    )
+
+
+def copy_as(base: Path, target: Path, school: str) -> None:
+    """Copy ``base`` with the school name token replaced (only the members that hold it are touched)."""
+    needle, name = TOKEN.encode(), school.encode()
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            out.writestr(item, data.replace(needle, name) if needle in data else data)
+
+
+def generate(folder: Path, n: int, bases: int) -> list[Path]:
+    base_dir = folder / "_bases"
+    base_dir.mkdir(parents=True)
+    made = [make_base(base_dir / f"base{i:02d}.xlsx", i) for i in range(bases)]
+    files = []
+    for i in range(n):
+        group = folder / f"part{i * 4 // n}"  # four sub-folders: part0 is the N/4 subset
+        group.mkdir(exist_ok=True)
+        target = group / f"school{i:05d}.xlsx"
+        copy_as(made[i % bases], target, f"{COUNTIES[i % len(COUNTIES)]}立第{i:04d}高中")
+        files.append(target)
+    shutil.rmtree(base_dir)
+    return files
+
+
+# ------------------------------------------------------------------ raw read
+def raw_read(path: str) -> int:
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(path)
+    cells = 0
+    for name in book.sheet_names:
+        cells += sum(len(row) for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    book.close()
+    return cells
+
+
+def raw_rate(files: list[Path], jobs: int) -> float:
+    paths = [str(p) for p in files]
+    start = time.perf_counter()
+    if jobs == 1:
+        for path in paths:
+            raw_read(path)
+    else:
+        with ProcessPoolExecutor(jobs) as pool:
+            list(pool.map(raw_read, paths, chunksize=16))
+    return len(paths) / (time.perf_counter() - start)
+
+
+# ------------------------------------------------------------------ batch under a memory sampler
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * page
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def run_batch(folder: Path, jobs: int, out: Path) -> dict:
+    command = [sys.executable, "-m", "youzhi.cli", "batch", str(folder), "-o", str(out), "--no-progress"]
+    command += ["--jobs", str(jobs)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"youzhi batch failed ({process.returncode}):\n{stderr}")
+    return {"seconds": elapsed, "peak_tree_mb": peak / 2**20, "summary": stderr.strip().splitlines()[-1]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--bases", type=int, default=24, help="distinct generated workbooks")
+    parser.add_argument("--keep", type=Path, help="generate into this (new) folder and keep it")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="youzhi-bench-"))
+    out = None
+    try:
+        start = time.perf_counter()
+        files = generate(folder, args.n, args.bases)
+        size = sum(p.stat().st_size for p in files) / len(files) / 1024
+        took = time.perf_counter() - start
+        print(f"generated {len(files)} workbooks ({args.bases} distinct, mean {size:.0f} KB) "
+              f"in {took:.1f} s; {os.cpu_count()} CPUs, --jobs {args.jobs}")  # fmt: skip
+        raw_read(str(files[0]))  # warm the import
+        raw1 = raw_rate(files, 1)
+        rawj = raw_rate(files, args.jobs)
+        print(f"raw python-calamine read, all sheets: {raw1:7.1f} files/s (1 process), "
+              f"{rawj:7.1f} files/s ({args.jobs} processes)")  # fmt: skip
+        out = Path(tempfile.mkdtemp(prefix="youzhi-bench-report-"))  # outside the inputs
+        quarter = run_batch(folder / "part0", args.jobs, out / "quarter.xlsx")
+        full = run_batch(folder, args.jobs, out / "full.xlsx")
+        for label, count, res in (("N/4", len(files) // 4, quarter), ("N", len(files), full)):
+            rate = count / res["seconds"]
+            print(f"youzhi batch {label:>3} = {count:5d} files: {res['seconds']:6.2f} s, {rate:7.1f} files/s "
+                  f"({rate / raw1:.2f}× raw 1-process, {rate / rawj:.2f}× raw {args.jobs}-process), "
+                  f"peak RSS parent+workers {res['peak_tree_mb']:.0f} MB")  # fmt: skip
+        largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"largest single process RSS (getrusage children): {largest:.0f} MB")
+        print(f"report: {full['summary']}")
+        print(f"report size: {(out / 'full.xlsx').stat().st_size / 2**20:.1f} MB")
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+        if out is not None:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
