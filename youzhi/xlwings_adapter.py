@@ -28,7 +28,7 @@ def grids_from_book(book) -> WorkbookGrids:
     sheets = []
     for sheet in book.sheets:
         last = sheet.used_range.last_cell
-        rows = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
+        rows = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value or []
         sheets.append(SheetGrid(sheet.name, not sheet.visible, [list(r) for r in rows]))
     return WorkbookGrids(_fullname(book), sheets, _names(book))
 
@@ -271,7 +271,7 @@ def read_table(book, name: str) -> list[list[object]] | None:
     if sheet is None:
         return None
     last = sheet.used_range.last_cell
-    return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
+    return sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value or []
 
 
 def delete_sheet(book, name: str) -> bool:
