@@ -184,3 +184,9 @@ def test_clean_senior_workbook_is_quiet(senior_clean):
     budget, findings = senior_clean
     assert len(budget.lines) == len(SENIOR_CLEAN_FIRST) + len(SENIOR_CLEAN_SECOND) + 2
     assert [(f.rule, f.sheet, f.cell, f.message) for f in findings] == []
+
+
+def test_total_mismatch_is_reported_once(senior_bad):
+    budget, findings = senior_bad
+    line = next(ln for ln in budget.sheets[0].lines if ln.total_mismatch)
+    assert [f.rule for f in findings if (f.sheet, f.cell) == (line.sheet, line.cell("total"))] == ["YZ103"]

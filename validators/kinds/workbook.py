@@ -9,7 +9,12 @@ from youzhi.money import format_kiloyuan
 
 
 def reader_problem(rule, ctx):
+    """What the reader could not read or had to assume (its own severity); a 總價 mismatch the
+    reader noted is left to YZ103, which names the same cell."""
+    mismatched = {(ln.sheet, ln.cell("total")) for ln in ctx.budget.lines if ln.total_mismatch}
     for problem in ctx.budget.problems:
+        if (problem.sheet, problem.cell) in mismatched:
+            continue
         yield finding(rule, problem.sheet, problem.cell, problem.message, severity=problem.severity)
 
 
