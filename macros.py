@@ -429,15 +429,19 @@ def YZ_MATCH(subsidy, county, academic_year=None, programme=None):
 
 
 @xw.func
-def YZ_CAP(item, case=None, programme=None, academic_year=None):
-    """The standard's per-unit cap of an item in 千元 (``case``: 內聘, 外聘 … where the standard has them)."""
+def YZ_CAP(item, kind=None, programme=None, academic_year=None):
+    """The standard's per-unit cap of an item in 千元 (``kind``: 內聘, 外聘 … where it has cases)."""
     from validators.ruleset import rules_for
 
     name = normalise_text(str(item or ""))
-    wanted = normalise_text(str(case or ""))
+    wanted = normalise_text(str(kind or ""))
     caps = []
     for rule in rules_for(_programme(programme), _udf_year(academic_year)):
-        if rule.kind not in ("unit_cap", "unit_range", "equipment_cap") or name not in rule.items:
+        if rule.kind == "equipment_cap" and isinstance(rule.limit, int):
+            if _names_equipment(rule.params, name):
+                return yuan_to_cell(rule.limit)
+            continue
+        if rule.kind not in ("unit_cap", "unit_range") or name not in rule.items:
             continue
         for entry in rule.params.get("cases", []):
             if wanted and wanted == entry.get("label"):
@@ -476,6 +480,19 @@ def YZ_CHECK_LINE(item, unit, quantity, unit_price, purpose, programme=None, aca
         return "；".join(f.message for f in found)
 
     return _single(_each(reasons, item, unit, quantity, unit_price, purpose))
+
+
+def _names_equipment(params: dict, name: str) -> bool:
+    """Whether an equipment rule's keywords (any / also / none) name this item."""
+    text = name.lower()
+    hits = [str(k).lower() for k in params.get("any", [])]
+    also = [str(k).lower() for k in params.get("also", [])]
+    none = [str(k).lower() for k in params.get("none", [])]
+    return (
+        any(k in text for k in hits)
+        and not any(k in text for k in none)
+        and (not also or any(k in text for k in also))
+    )
 
 
 def _single(result):

@@ -177,6 +177,24 @@ def test_olevba_command_lists_our_modules(built):
     assert not re.search(r"^ERROR|Error in _extract_vba|struct\.error", result.stdout + result.stderr, re.M)
 
 
+VBA_KEYWORDS = set(
+    """
+    and as boolean byref byval call case const currency date dim do double each else end enum erase
+    error exit false for function get global gosub goto if in integer is let like long loop me mod new
+    next not nothing object on option optional or paramarray preserve private property public redim
+    resume return select set single static step stop string sub then to true type until variant wend
+    while with xor
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def test_udf_parameters_are_legal_vba_names():
+    for name in build.udf_names(macros):
+        for param in inspect.signature(getattr(macros, name)).parameters:
+            assert re.fullmatch(r"[A-Za-z]\w{0,254}", param), (name, param)
+            assert param.lower() not in VBA_KEYWORDS, (name, param)
+
+
 def test_udf_wrappers_match_macros(built):
     wrappers = _modules(built)["xlwings_udfs"]
     names = build.udf_names(macros)
