@@ -41,6 +41,14 @@ def good_files(folder: Path) -> dict[str, Path]:
             },
         ),
     }
+    made["capped"] = official_workbook(
+        folder / "north" / "capped.xlsx",
+        blocks={
+            ("A", Semester.FIRST): [
+                line(item="講座鐘點費", unit="節", quantity=2, unit_price=3, purpose="外聘")
+            ]
+        },
+    )
     seeded = official_workbook(
         folder / "seeded.tmp",
         blocks={("A", Semester.FIRST): [line(purpose=PLACEHOLDER)], ("A", Semester.SECOND): [line()]},
@@ -224,3 +232,38 @@ def test_usage_errors_are_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 4 and all(e.startswith("錯誤：") for e in err)
     assert "Traceback" not in "".join(err)
+
+
+def test_findings_and_rule_statistics(run):
+    """講座鐘點費 at 3,000 元 a 節 breaks the 外聘 cap of 2,000 元 (seed 002): an error in every table."""
+    capped = str(run["good"]["capped"])
+    overview = {r["檔案"]: r for r in rows(run["report"], "總覽")}
+    assert overview[capped]["狀態"] == batch.STATUS_ERROR and overview[capped]["錯誤"] == 1
+    findings = [r for r in rows(run["report"], "檢核明細") if r["檔案"] == capped]
+    (cap,) = [r for r in findings if r["嚴重度"] == "錯誤"]
+    assert (cap["工作表"], cap["儲存格"], cap["數值"], cap["上限"]) == ("A(8-12月)", "E6", 3000, 2000)
+    assert "講座鐘點費" in cap["說明"] and cap["依據"].startswith("seed 002")
+    stats = {r["規則"]: r for r in rows(run["report"], "規則統計")}
+    rule = stats[cap["規則"]]
+    assert rule["學校數"] == 1 and rule["筆數"] == 1 and rule["嚴重度"] == "錯誤" and rule["說明"]
+    every = rows(run["report"], "檢核明細")
+    for code, stat in stats.items():  # the statistics agree with the findings table
+        assert stat["筆數"] == sum(1 for r in every if r["規則"] == code)
+        assert stat["學校數"] == len({r["檔案"] for r in every if r["規則"] == code})
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_reads_the_report_as_we_wrote_it(run, tmp_path):
+    """An independent engine opens the streamed report and finds the same cells on every sheet."""
+    import lo
+
+    converted = lo.convert([run["report"]], tmp_path)[run["report"]]
+    ours, theirs = openpyxl.load_workbook(run["report"]), openpyxl.load_workbook(converted)
+    assert theirs.sheetnames == REPORT_SHEETS
+    for sheet in REPORT_SHEETS:
+        a = list(ours[sheet].iter_rows(values_only=True))
+        b = list(theirs[sheet].iter_rows(values_only=True))
+        assert len(a) == len(b) and len(a) > 1, sheet
+        for row_a, row_b in zip(a, b, strict=True):
+            for x, y in zip(row_a, row_b, strict=True):
+                assert x == y or (isinstance(x, float) and abs(x - y) < 1e-9), (sheet, x, y)

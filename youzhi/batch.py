@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from youzhi import batch_pool, forms
+from youzhi.annotate import SEVERITY_LABELS  # one wording of severities everywhere
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 from youzhi.safety import check_file
 
@@ -26,9 +27,6 @@ EXTENSIONS = (".xlsx", ".xlsm")
 DEFAULT_TIMEOUT = 30.0  # seconds per file
 DEFAULT_MAX_MEMORY = 2 * 1024**3  # bytes per worker process
 
-SEVERITY_LABELS = {"error": "錯誤", "warning": "警告", "info": "提示"}
-READER_RULE = "READ"  # findings that come from what the reader could not read
-READER_RULE_TITLE = "讀取經費表時的問題"
 
 STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_UNREADABLE = "通過", "有警告", "有錯誤", "無法讀取"
 
@@ -155,16 +153,17 @@ def check_one(path: str, options: Options = Options()) -> dict:
 
 
 def _check(path: str, options: Options) -> dict:
+    import validators
     from youzhi import rollup
-    from youzhi.reader import read_budget
+    from youzhi.reader import read_grids
+    from youzhi.sheets import load_grids
 
     check_file(path)
-    budget = read_budget(
-        path, engine="calamine", programme=options.programme, academic_year=options.academic_year
-    )
+    grids = load_grids(path, engine="calamine")  # values suffice: no file needs openpyxl here
+    budget = read_grids(grids, programme=options.programme, academic_year=options.academic_year)
     findings = [
         (f.sheet, f.cell, f.rule, f.severity, f.message, _plain(f.value), _plain(f.limit), f.citation)
-        for f in _findings(budget)
+        for f in validators.check(budget, grids=grids)  # reader problems come back as rule YZ001
     ]
     counts = {s: sum(1 for f in findings if f[3] == s) for s in SEVERITY_LABELS}
     match = rollup.match(budget)
@@ -216,22 +215,6 @@ def _check(path: str, options: Options) -> dict:
         for line in block.lines
     ]
     return {"path": path, "summary": summary, "findings": findings, "lines": lines}
-
-
-def _findings(budget) -> list:
-    """The validators' findings plus what the reader could not read (not repeated)."""
-    from validators.finding import Finding
-
-    try:
-        from validators import check
-    except ImportError:  # TODO(batch): drop once validators.check has landed
-        check = None
-    found = list(check(budget)) if check else []
-    seen = {(f.sheet, f.cell, f.message) for f in found}
-    for problem in budget.problems:
-        if (problem.sheet, problem.cell, problem.message) not in seen:
-            found.append(Finding(READER_RULE, problem.severity, problem.sheet, problem.cell, problem.message))
-    return found
 
 
 def _plain(value):
@@ -324,7 +307,7 @@ def _add(result: BatchResult, record: dict) -> None:
 
 def rule_titles() -> dict[str, str]:
     """Rule code → zh-TW title from the validators' catalogue (empty when it cannot be loaded)."""
-    titles = {READER_RULE: READER_RULE_TITLE}
+    titles = {}
     try:
         import validators
 

@@ -64,8 +64,9 @@ def row_xml(values, kinds) -> str:
             parts.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
         elif isinstance(value, int):
             parts.append(f'<c r="{ref}" s="{STYLE[kinds[index]]}"><v>{value}</v></c>')
-        elif isinstance(value, float) and math.isfinite(value):
-            parts.append(f'<c r="{ref}" s="{STYLE[kinds[index]]}"><v>{value!r}</v></c>')
+        elif isinstance(value, float):
+            if math.isfinite(value):  # NaN and infinities have no cell value: left blank
+                parts.append(f'<c r="{ref}" s="{STYLE[kinds[index]]}"><v>{value!r}</v></c>')
         else:
             parts.append(f'<c r="{ref}" t="inlineStr"><is><t>{xml_text(str(value))}</t></is></c>')
     parts.append("</row>")
