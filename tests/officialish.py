@@ -101,7 +101,8 @@ class _Writer:
         elif o["code_label"]:
             ws.write(row, self.c(0), f"子計畫代碼{o['code_label']}{code}", self.f_plain)
             row += 1
-        ws.write(row, self.c(0), fiscal_label(ay, semester), self.f_plain)
+        label = o["fiscal_labels"].get((code, semester), fiscal_label(ay, semester))
+        ws.write(row, self.c(0), label, self.f_plain)
         row += 1
         for i, text in enumerate(forms.Y1_HEADER):
             ws.write(row, self.c(i), text, self.f_bold)
@@ -354,6 +355,7 @@ def official_workbook(
     fingerprint: dict | None = None,
     school_sheet: dict | None = None,
     extra_sheets: dict | None = None,
+    fiscal_labels: dict | None = None,
 ) -> Path:
     """Write an official-looking budget workbook to ``path`` and return it.
 
@@ -370,6 +372,7 @@ def official_workbook(
     - ``applied`` / ``approved``: y-2 申請金額 / 核定金額 in 千元 by code.
     - ``fingerprint``: {key: value} for a hidden ``_youzhi`` sheet; ``school_sheet``: {label: value}
       for a ``基本資料`` sheet; ``extra_sheets``: {name: [[cells]]} written as they are.
+    - ``fiscal_labels``: {(code, Semester): text} replaces the ``N會計年度概算表(…)`` label.
     """
     path = Path(path)
     blocks = default_blocks() if blocks is None else blocks
@@ -386,6 +389,7 @@ def official_workbook(
         "typed_subtotals": typed_subtotals,
         "applied": applied or {},
         "approved": approved or {},
+        "fiscal_labels": fiscal_labels or {},
     }
     keys = list(blocks)
     if fill_missing:

@@ -156,3 +156,52 @@ def test_reading_does_not_touch_the_file(files):
     read_budget(path)
     read_budget(path, engine="openpyxl")
     assert path.read_bytes() == before
+
+
+def test_copied_fiscal_label_of_the_wrong_year(tmp_path):
+    # The school copied the 8-12月 sheet and changed only the months: 109會計年度概算表(1-7月).
+    path = official_workbook(
+        tmp_path / "copied.xlsx",
+        fiscal_labels={("A", Semester.SECOND): "109會計年度概算表(1-7月)"},
+    )
+    budget = read_budget(path)
+    block = next(b for b in budget.sheets if b.sheet == "A(1-7月)")
+    assert (block.semester, block.fiscal_year) == (Semester.SECOND, 110)
+    assert [(p.sheet, p.cell) for p in budget.problems] == [("A(1-7月)", "A3")]
+    assert "應為 110 會計年度" in budget.problems[0].message
+    assert [r.recurrent for r in rollup.y3(budget) if r.code == "A" and r.source == "教育部補助款"] == [
+        10000,
+        10000,
+    ]
+
+
+def test_lines_without_section_labels_fall_back_to_category_cells(tmp_path):
+    # The school deleted the 業務費 小計 row: the 獎補助費 label starts the grants.
+    path = official_workbook(
+        tmp_path / "nosub.xlsx",
+        blocks={
+            ("A", Semester.FIRST): [
+                {"category": "業務費", "item": "雜支", "unit": "式", "quantity": 1, "unit_price": 2},
+                {
+                    "category": "獎補助費",
+                    "item": "學生獎學(助)金",
+                    "unit": "人次",
+                    "quantity": 1,
+                    "unit_price": 5,
+                },
+            ]
+        },
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["A(8-12月)"]
+    assert ws["B12"].value == "小計"
+    ws.delete_rows(12)
+    wb.save(path)
+    budget = read_budget(path)
+    block = budget.sheets[0]
+    assert block.layout.operating_subtotal_row is None
+    assert (block.layout.grants.first, block.layout.grants_subtotal_row) == (12, 17)
+    assert [(ln.item, ln.category, ln.amount) for ln in block.lines] == [
+        ("雜支", "業務費", 2000),
+        ("學生獎學(助)金", "獎補助費", 5000),
+    ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 
 import lo
 import openpyxl
 import pytest
+from hostile import with_macros
 from officialish import VARIANTS, variant_workbook
 from openpyxl.comments import Comment
 
@@ -176,3 +178,22 @@ def test_output_equal_to_input_is_refused(tmp_path, capsys):
     assert main(["repair", str(copy), "-o", str(copy)]) == 2
     assert copy.read_bytes() == src.read_bytes()
     assert "--in-place" in capsys.readouterr().err
+
+
+def test_typed_numbers_replaced_are_kept_in_comments(repaired):
+    _, dest, report = repaired["typed-totals"]
+    ws = openpyxl.load_workbook(dest)["B(8-12月)"]
+    assert "8.000" in ws["F6"].comment.text  # typed 8 against 6 × 1
+    assert ws["F7"].comment is None  # typed 5 = 2 × 2.5: nothing lost, no note
+    assert "13.800" in ws["F12"].comment.text  # the typed 小計 (8 + 5 + 0.8)
+    assert report.typed_kept == ["B(8-12月)!F6", "B(8-12月)!F12"]
+
+
+def test_xlsm_keeps_its_macros(tmp_path):
+    good = variant_workbook("official", tmp_path)
+    src = with_macros(tmp_path / "macro.xlsm", good)
+    out = tmp_path / "out.xlsm"
+    repair_workbook(src, out)
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        assert b.read("xl/vbaProject.bin") == a.read("xl/vbaProject.bin")
+        assert b"macroEnabled" in b.read("[Content_Types].xml")

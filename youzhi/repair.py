@@ -48,6 +48,7 @@ class RepairReport:
     skipped: list[str] = field(default_factory=list)  # computed cells inside a merged range (left alone)
     rebuilt: list[str] = field(default_factory=list)  # summary sheets rebuilt in place
     created: list[str] = field(default_factory=list)  # summary sheets added
+    typed_kept: list[str] = field(default_factory=list)  # typed numbers replaced, kept in a comment
     computed_refs: set[tuple[str, str]] = field(default_factory=set)  # (sheet, A1) of every rewritten cell
 
 
@@ -115,9 +116,26 @@ def _repair_y1(wb, budget: Budget, report: RepairReport) -> None:
                 if not (_is_number(q) and _is_number(p)):
                     value = computed.money(line.computed_total)
                     report.text_lines.append(f"{block.sheet}!{ref}")
+            _keep_typed(cell, spec.cached, report, f"{block.sheet}!{ref}")
             cell.value = value
             report.computed_refs.add((block.sheet, ref))
             report.y1_cells += 1
+
+
+def _keep_typed(cell, new_value, report: RepairReport, where: str) -> None:
+    """A value typed over a computed cell that differs from the correct figure (``new_value``, 千元)
+    is kept in the cell's comment before the formula replaces it."""
+    old = cell.value
+    if old is None or old == "" or (isinstance(old, str) and old.startswith("=")):
+        return
+    if isinstance(old, (int, float)) and isinstance(new_value, (int, float)) and abs(old - new_value) < 5e-7:
+        return
+    shown = f"{old:,.3f}" if isinstance(old, (int, float)) and not isinstance(old, bool) else str(old)
+    text = f"youzhi 修復前此格填的是 {shown}（已改為公式計算）"
+    if cell.comment is not None:
+        text = f"{cell.comment.text}\n{text}"
+    cell.comment = Comment(text, "youzhi")
+    report.typed_kept.append(where)
 
 
 # --- summary sheets ----------------------------------------------------------------------------

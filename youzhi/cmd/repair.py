@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  新增彙總表：{'、'.join(report.created)}")
     if report.text_lines:
         print(f"  數量或單價為文字，總價以數值寫入：{'、'.join(report.text_lines)}")
+    if report.typed_kept:
+        print(f"  原本手填的數字已改為公式，原值保留在儲存格註解：{'、'.join(report.typed_kept)}")
     if report.skipped:
         print(f"  位於合併儲存格內、未改寫：{'、'.join(report.skipped)}")
     if budget.problems:
