@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import pytest
-
 import lo
+import pytest
 
 
 def pytest_collection_modifyitems(config, items):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import lo
 import pytest
 import xlsxwriter
-
-import lo
 
 
 @pytest.mark.libreoffice

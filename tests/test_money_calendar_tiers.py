@@ -33,7 +33,13 @@ def test_parse_number_reads_what_people_type(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "kilo"),
-    [("10千", Decimal(10)), ("10千元", Decimal(10)), ("2000元", Decimal(2)), ("1萬", Decimal(10)), ("３仟", Decimal(3))],
+    [
+        ("10千", Decimal(10)),
+        ("10千元", Decimal(10)),
+        ("2000元", Decimal(2)),
+        ("1萬", Decimal(10)),
+        ("３仟", Decimal(3)),
+    ],
 )
 def test_parse_number_understands_units_in_kiloyuan_columns(raw, kilo):
     assert parse_number(raw, in_kiloyuan=True).value == kilo
@@ -76,8 +82,20 @@ def test_calendar_labels_follow_seed_002():
 
 @pytest.mark.parametrize(
     ("county", "tier"),
-    [("臺北市", 1), ("台北市", 1), ("新北市", 2), ("桃園市", 2), ("臺中市", 3), ("金門縣", 3),
-     ("宜蘭縣", 4), ("基隆市", 4), ("苗栗縣", 5), ("連江縣", 5), ("台東縣", 5), (" 花蓮縣 ", 5)],
+    [
+        ("臺北市", 1),
+        ("台北市", 1),
+        ("新北市", 2),
+        ("桃園市", 2),
+        ("臺中市", 3),
+        ("金門縣", 3),
+        ("宜蘭縣", 4),
+        ("基隆市", 4),
+        ("苗栗縣", 5),
+        ("連江縣", 5),
+        ("台東縣", 5),
+        (" 花蓮縣 ", 5),
+    ],
 )
 def test_tier_table_of_seed_002(county, tier):
     assert tiers.tier_of(county, 114) == tier
@@ -93,7 +111,11 @@ def test_rate_tables_are_chosen_by_programme_and_year():
     assert tiers.max_rate("vocational", 115, 2) == Fraction(7, 10)
     assert tiers.max_rate("vocational", 115, 5) == Fraction(9, 10)
     assert [tiers.max_rate("senior-high", 114, t) for t in range(1, 6)] == [
-        Fraction(80, 100), Fraction(85, 100), Fraction(88, 100), Fraction(89, 100), Fraction(90, 100)
+        Fraction(80, 100),
+        Fraction(85, 100),
+        Fraction(88, 100),
+        Fraction(89, 100),
+        Fraction(90, 100),
     ]
 
 

@@ -113,7 +113,13 @@ def test_capital_ratio_by_hand():
 def test_match_tier_2_senior_high_115():
     m = rollup.match(budget())
     # 新北市 tier 2, senior-high rate 85 %: 100,500 × 15/85 = 17,735.29 → 17,736
-    assert (m.tier, m.max_rate, m.subsidy, m.required, m.budgeted) == (2, Fraction(85, 100), 100500, 17736, 12500)
+    assert (m.tier, m.max_rate, m.subsidy, m.required, m.budgeted) == (
+        2,
+        Fraction(85, 100),
+        100500,
+        17736,
+        12500,
+    )
     assert m.needed and m.shortfall == 5236
 
 
