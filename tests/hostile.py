@@ -7,6 +7,7 @@ deriving the ``.xlsm`` and the formula-text cases from a good workbook, and retu
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import zipfile
@@ -167,6 +168,20 @@ def million_rows(path: Path, rows: int = 1_048_576) -> Path:
                     ).encode()
                 )
             member.write(b"</sheetData></worksheet>")
+    return path
+
+
+def far_cell(path: Path, good: Path) -> Path:
+    """A good workbook with one stray value typed in the sheet's last row (1,048,576): a tiny file
+    whose first sheet spans a million rows for any reader that fills the used range."""
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                stray = b'<row r="1048576"><c r="H1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+                data = data.replace(b"</sheetData>", stray + b"</sheetData>")
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:H1048576"/>', data)
+            target.writestr(item, data)
     return path
 
 

@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import python_calamine
-from hostile import HOSTILE_PURPOSE, PLACEHOLDER, hostile_corpus, swap_placeholder, with_macros
+from hostile import HOSTILE_PURPOSE, PLACEHOLDER, far_cell, hostile_corpus, swap_placeholder, with_macros
 from officialish import SEED_EXAMPLE, official_workbook
 
 from youzhi import batch, cli
@@ -56,6 +56,7 @@ def good_files(folder: Path) -> dict[str, Path]:
     made["formula_text"] = swap_placeholder(folder / "north" / "formula_text.xlsx", seeded)
     seeded.unlink()
     made["macros"] = with_macros(folder / "macros.xlsm", made["plain"])
+    made["far_cell"] = far_cell(folder / "far_cell.xlsx", made["plain"])  # slow to read, still read
     return made
 
 
@@ -142,6 +143,7 @@ def test_good_files_checked_with_exact_money(run):
     assert taipei["已編配合款(元)"] == 8_000
     plain = overview[str(run["good"]["plain"])]
     assert plain["經常門(元)"] == 20_000 and plain["資本門(元)"] == 0
+    assert overview[str(run["good"]["far_cell"])]["經常門(元)"] == 20_000
     macros = overview[str(run["good"]["macros"])]
     assert macros["經常門(元)"] == 20_000  # the .xlsm was read like any workbook (its macros never run)
 
@@ -229,8 +231,12 @@ def test_usage_errors_are_one_line(tmp_path, capsys):
     assert cli.main(["batch", str(tmp_path)]) == 2
     assert cli.main(["batch", str(tmp_path), "-o", str(tmp_path / "r.xlsx")]) == 2  # no workbooks
     assert cli.main(["batch", str(tmp_path), "--export", str(tmp_path / "x.txt")]) == 2
+    school = official_workbook(tmp_path / "school.xlsx")
+    assert cli.main(["batch", str(school), "-o", str(school)]) == 2
+    assert cli.main(["batch", str(school), "-o", str(tmp_path / "no" / "r.xlsx")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 4 and all(e.startswith("錯誤：") for e in err)
+    assert len(err) == 6 and all(e.startswith("錯誤：") for e in err), err
+    assert "不可覆寫輸入檔" in err[4] and "資料夾不存在" in err[5]
     assert "Traceback" not in "".join(err)
 
 

@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
         raise YouzhiError("報表檔名必須以 .xlsx 結尾")
     if args.export and not args.export.lower().endswith((".parquet", ".csv")):
         raise YouzhiError("--export 只接受 .parquet 或 .csv 檔名")
+    _check_outputs(args.paths, outputs)
     files = batch.collect(args.paths, exclude=outputs)
     if not files:
         raise YouzhiError("找不到任何 .xlsx 或 .xlsm 檔案")
@@ -67,6 +68,19 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if unreadable or errors else 0
+
+
+def _check_outputs(inputs: list[str], outputs: list[str]) -> None:
+    """Fail before the batch, not after it: outputs go to existing folders and never over an input."""
+    given = {os.path.realpath(p) for p in inputs if os.path.isfile(p)}
+    for output in outputs:
+        if os.path.realpath(output) in given:
+            raise YouzhiError(f"輸出檔不可覆寫輸入檔：{output}")
+        folder = os.path.dirname(os.path.abspath(output))
+        if not os.path.isdir(folder):
+            raise YouzhiError(f"輸出資料夾不存在：{folder}")
+        if not os.access(folder, os.W_OK):
+            raise YouzhiError(f"輸出資料夾無法寫入：{folder}")
 
 
 class _Bar:
