@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.worksheet
 
 from youzhi import computed, forms, tiers
 from youzhi.calendar import Semester
@@ -129,6 +130,37 @@ def build_budget(
     return Budget(programme_id, academic_year, school, blocks), sheets
 
 
+_FUNCTION = re.compile(r"([A-Z][A-Z0-9._]*)\(")
+PORTABLE_FUNCTIONS = frozenset(
+    {
+        "SUM",
+        "SUMIF",
+        "SUMIFS",
+        "COUNT",
+        "ROUND",
+        "ROUNDUP",
+        "IF",
+        "IFERROR",
+        "VLOOKUP",
+        "SUBSTITUTE",
+        "TRIM",
+        "OR",
+        "MAX",
+    }
+)
+
+
+class _Worksheet(xlsxwriter.worksheet.Worksheet):
+    """XlsxWriter runs ~60 regex substitutions on every formula to prefix newer Excel functions
+    (``_xlfn.``); ours only use long-standing ones, so formulas made of PORTABLE_FUNCTIONS skip them
+    (half the writing time). Anything else still goes through XlsxWriter's own preparation."""
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        if set(_FUNCTION.findall(formula)) <= PORTABLE_FUNCTIONS and not formula.startswith("{"):
+            return formula[1:] if formula.startswith("=") else formula
+        return super()._prepare_formula(formula, expand_future_functions)
+
+
 def _format(workbook: xlsxwriter.Workbook, cache: dict, key: str):
     if key not in cache:
         style = STYLES[key]
@@ -169,7 +201,7 @@ def _write_cell(ws, fmt, cell: CellSpec) -> None:
 
 
 def write_sheet(workbook: xlsxwriter.Workbook, spec: SheetSpec, formats: dict) -> None:
-    ws = workbook.add_worksheet(spec.name)
+    ws = workbook.add_worksheet(spec.name, worksheet_class=_Worksheet)
     for col, width in spec.column_widths.items():
         ws.set_column(col - 1, col - 1, width)
     for row, height in spec.row_heights.items():
