@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -49,6 +50,7 @@ class RepairReport:
     rebuilt: list[str] = field(default_factory=list)  # summary sheets rebuilt in place
     created: list[str] = field(default_factory=list)  # summary sheets added
     typed_kept: list[str] = field(default_factory=list)  # typed numbers replaced, kept in a comment
+    drawings: list[str] = field(default_factory=list)  # pictures / charts / shapes openpyxl may drop
     computed_refs: set[tuple[str, str]] = field(default_factory=set)  # (sheet, A1) of every rewritten cell
 
 
@@ -262,11 +264,23 @@ def repair_workbook(
     except Exception as exc:
         raise UnreadableWorkbook(f"無法開啟活頁簿：{type(exc).__name__}") from None
     report = RepairReport(budget)
+    report.drawings = _drawing_parts(src)
     _repair_y1(wb, budget, report)
     _repair_summaries(wb, budget, report)
     wb.calculation.fullCalcOnLoad = True
     save_atomically(wb, dest)
     return report
+
+
+def _drawing_parts(path: str) -> list[str]:
+    """Zip members holding pictures, charts or shapes (openpyxl does not keep shapes, nor pictures
+    without Pillow): the CLI warns the user to check them in the output."""
+    with zipfile.ZipFile(path) as archive:
+        return [
+            n
+            for n in archive.namelist()
+            if n.startswith(("xl/drawings/", "xl/media/", "xl/charts/")) and "_rels" not in n
+        ]
 
 
 def save_atomically(wb, dest: str) -> None:

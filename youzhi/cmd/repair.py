@@ -41,6 +41,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"  原本手填的數字已改為公式，原值保留在儲存格註解：{'、'.join(report.typed_kept)}")
     if report.skipped:
         print(f"  位於合併儲存格內、未改寫：{'、'.join(report.skipped)}")
+    if report.drawings:
+        print(
+            f"  注意：原檔含圖片、圖表或圖案（{len(report.drawings)} 個），修復後的檔案可能未保留，請開啟核對"
+        )
     if budget.problems:
         print(f"  讀取時發現 {len(budget.problems)} 個問題（詳見 youzhi rollup）")
     print("  開啟檔案時 Excel 會重新計算所有公式。")
