@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from validators import names
 from validators.finding import Rule
+from validators.kinds import unit_price_of
 from validators.summaries import Summaries
 from youzhi.calendar import Semester
 from youzhi.model import Budget, Line
@@ -22,6 +24,7 @@ class LineEnv:
     standard: tuple[str, ...]  # the standard recurrent item names
     fiscal_year: int | None = None
     semester: Semester = Semester.FIRST
+    price: int | Fraction | None = None  # 單價 in 元 (typed, or 總價 ÷ 數量)
 
 
 @dataclass
@@ -50,7 +53,13 @@ def build(budget: Budget, rules: tuple[Rule, ...], summaries: Summaries) -> tupl
         for line in sheet.lines:
             item = names.canonical(budget.programme, budget.academic_year, line.item) if line.item else None
             env = LineEnv(
-                budget.programme, budget.academic_year, item, standard, sheet.fiscal_year, sheet.semester
+                budget.programme,
+                budget.academic_year,
+                item,
+                standard,
+                sheet.fiscal_year,
+                sheet.semester,
+                unit_price_of(line),
             )
             envs.append((line, env))
             amount = line.amount

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from youzhi import forms
 
@@ -61,6 +62,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=8192)
 def normalise(text: object) -> str:
     """NFKC, no whitespace, 台→臺: the form names are compared in."""
     t = unicodedata.normalize("NFKC", str(text or ""))
@@ -102,9 +104,26 @@ def suggestions(programme: str, academic_year: int, item: str) -> tuple[str, ...
     return tuple(found[:3])
 
 
+@cache
+def normalised_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalise(w) for w in words)
+
+
+@cache
+def _pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    lowered = sorted({str(w).lower() for w in words if w}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, lowered))) if lowered else None
+
+
 def contains_any(text: str, words) -> bool:
-    low = text.lower()
-    return any(str(w).lower() in low for w in words)
+    """Whether ``text`` contains any of ``words`` (case-insensitive; ``words`` a tuple or list)."""
+    pattern = _pattern(words if isinstance(words, tuple) else tuple(words))
+    return pattern is not None and pattern.search(text.lower()) is not None
+
+
+@cache
+def standard_unit(programme: str, academic_year: int, item: str) -> str:
+    return forms.standard_unit(programme, academic_year, item)
 
 
 def matches(params: dict, item_text: str, purpose_text: str) -> bool:

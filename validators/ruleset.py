@@ -54,6 +54,15 @@ def _raw_rules(programme: str) -> list[dict[str, Any]]:
     return [r for r in base if r["code"] not in removed] + list(table.get("rule", []))
 
 
+def _frozen(value: Any) -> Any:
+    """Lists in params become tuples (keyword lists are then cached as compiled patterns)."""
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
+    return value
+
+
 def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
     severity = raw.get("severity", "")
     if severity not in SEVERITIES:
@@ -67,7 +76,7 @@ def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
         rationale=raw.get("rationale", ""),
         items=tuple(raw.get("items", ())),
         limit=raw.get("limit"),
-        params=dict(raw.get("params", {})),
+        params=_frozen(dict(raw.get("params", {}))),
         programmes=programmes,
     )
 

@@ -11,10 +11,10 @@ from fractions import Fraction
 from youzhi.model import Line
 
 
-def unit_price_of(line: Line) -> Fraction | None:
+def unit_price_of(line: Line) -> int | Fraction | None:
     """單價 in 元: as typed, else 總價 ÷ 數量 when only those are given."""
     if line.unit_price is not None:
-        return Fraction(line.unit_price)
+        return line.unit_price
     if line.typed_total is not None and line.quantity:
         return Fraction(line.typed_total) / Fraction(line.quantity)
     return None

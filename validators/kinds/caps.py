@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from validators import names, wages
 from validators.finding import finding
-from validators.kinds import cell, label, plain, unit_price_of, yuan_text
+from validators.kinds import cell, label, plain, yuan_text
 
 HOUR_UNITS = {"小時", "時", "hr", "hrs", "h", ""}
 
@@ -20,7 +20,7 @@ def unit_cap(rule, line, env):
     """The price may not exceed the limit of the first case whose words the purpose has (else ``limit``)."""
     if env.item not in rule.items:
         return
-    price = unit_price_of(line)
+    price = env.price
     text = f"{line.item} {_purpose(line)}"
     if price is None or names.contains_any(text, rule.params.get("unless", ())):
         return
@@ -50,7 +50,7 @@ def purpose_silent(rule, line, env):
 def unit_range(rule, line, env):
     if env.item not in rule.items:
         return
-    price = unit_price_of(line)
+    price = env.price
     if price is None:
         return
     low = rule.params.get("minimum", 0)
@@ -67,7 +67,7 @@ def hourly_wage(rule, line, env):
     """工讀費: minimum wage ≤ hourly pay ≤ factor × minimum wage of the semester it is paid in."""
     if env.item not in rule.items or names.normalise(line.unit).lower() not in HOUR_UNITS:
         return
-    price = unit_price_of(line)
+    price = env.price
     if price is None or env.fiscal_year is None:
         return
     wage = wages.minimum_wage(env.fiscal_year, env.semester)
@@ -85,7 +85,7 @@ def hourly_wage(rule, line, env):
 
 def equipment_cap(rule, line, env):
     """Recognised equipment (PC, laptop, tablet, camera, laser printer) above its cap per unit."""
-    price = unit_price_of(line)
+    price = env.price
     if price is None or price <= rule.limit:
         return
     if not names.matches(rule.params, line.item, _purpose(line)):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from validators import names
 from validators.finding import finding
-from validators.kinds import cell, label, plain, unit_price_of, yuan_text
+from validators.kinds import cell, label, plain, yuan_text
 from youzhi import forms
 
 
 def capital_minimum(rule, line, env):
-    price = unit_price_of(line)
+    price = env.price
     if line.category != forms.CAPITAL or price is None or price <= 0 or price >= rule.limit:
         return
     msg = (
@@ -22,7 +22,7 @@ def capital_minimum(rule, line, env):
 def durable_in_recurrent(rule, line, env):
     if not line.recurrent or env.item in rule.params.get("skip_items", ()):
         return
-    price = unit_price_of(line)
+    price = env.price
     if price is None or price < rule.limit:
         return
     if not names.matches(rule.params, line.item, str(line.purpose or "")):

@@ -44,7 +44,7 @@ def arithmetic(rule, line, env):
 def unit(rule, line, env):
     if env.item is None:
         return
-    standard = forms.standard_unit(env.programme, env.academic_year, env.item)
+    standard = names.standard_unit(env.programme, env.academic_year, env.item)
     if not standard:
         return
     words = rule.params.get("equivalents", {}).get(standard, [standard])
@@ -63,7 +63,7 @@ def lump_sum(rule, line, env):
     applies = (rule.params.get("capital") and line.category == forms.CAPITAL) or env.item in rule.items
     if not applies:
         return
-    if names.normalise(line.unit) in {names.normalise(u) for u in rule.params.get("units", ())}:
+    if names.normalise(line.unit) in names.normalised_set(rule.params.get("units", ())):
         msg = f"{label(line)}以「{line.unit}」為單位；應列明名稱、數量及單價，不得以乙式編列。"
         yield finding(rule, line.sheet, cell(line, "unit"), msg, value=line.unit)
 

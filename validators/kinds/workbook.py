@@ -11,6 +11,8 @@ from youzhi.money import format_kiloyuan
 def reader_problem(rule, ctx):
     """What the reader could not read or had to assume (its own severity); a 總價 mismatch the
     reader noted is left to YZ103, which names the same cell."""
+    if not ctx.budget.problems:
+        return
     mismatched = {(ln.sheet, ln.cell("total")) for ln in ctx.budget.lines if ln.total_mismatch}
     for problem in ctx.budget.problems:
         if (problem.sheet, problem.cell) in mismatched:
@@ -60,6 +62,8 @@ def y2_totals(rule, ctx):
 
 
 def approved(rule, ctx):
+    if not ctx.budget.approved:
+        return
     rows = {r.code: r for r in rollup.y2(ctx.budget)}
     for code, granted in ctx.budget.approved.items():
         row = rows.get(code)
