@@ -19,9 +19,9 @@ import openpyxl
 
 from youzhi import computed, forms, rollup, template
 from youzhi.calendar import Semester
-from youzhi.computed import DEFAULT_COUNTS, LineCounts
 from youzhi.model import Budget, School
 from youzhi.money import cell_to_yuan
+from youzhi.y1form import DEFAULT_COUNTS, LineCounts
 
 Blocks = dict[tuple[str, Semester], list[dict]]
 

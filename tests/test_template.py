@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from builders import filled_budget, filled_template, y2_figures
 
-from youzhi import computed, forms, rollup, tiers
+from youzhi import computed, forms, rollup, tiers, y1form
 from youzhi.calendar import Semester
 from youzhi.cli import main
 from youzhi.errors import YouzhiError
@@ -65,7 +65,7 @@ def test_y1_labels_as_the_official_form(workbook):
 
 def test_line_counts_are_parameters(tmp_path):
     path = write_template(
-        tmp_path / "c.xlsx", "senior-high", 115, counts=computed.LineCounts(operating=3, grants=2, capital=4)
+        tmp_path / "c.xlsx", "senior-high", 115, counts=y1form.LineCounts(operating=3, grants=2, capital=4)
     )
     ws = openpyxl.load_workbook(path)["A(8-12月)"]
     formulas = [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 6).value).startswith("=IF(COUNT")]

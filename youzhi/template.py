@@ -19,12 +19,13 @@ from pathlib import Path
 import xlsxwriter
 import xlsxwriter.worksheet
 
-from youzhi import computed, forms, tiers
+from youzhi import computed, forms, tiers, y1form
 from youzhi.calendar import Semester
-from youzhi.computed import DEFAULT_COUNTS, STYLES, CellSpec, LineCounts, SheetSpec
+from youzhi.computed import STYLES, CellSpec, SheetSpec
 from youzhi.errors import YouzhiError
 from youzhi.model import BlockLayout, Budget, Line, School, SubPlanSheet
 from youzhi.money import to_yuan
+from youzhi.y1form import DEFAULT_COUNTS, LineCounts
 
 TEMPLATE_VERSION = "1"
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)  # document properties: files are reproducible
@@ -111,12 +112,12 @@ def build_budget(
         raise YouzhiError(f"填入的子計畫不在子計畫清單中：{'、'.join(k[0] for k in unknown)}")
     blocks: list[SubPlanSheet] = []
     sheets: list[SheetSpec] = []
-    layout = computed.y1_layout(counts)
+    layout = y1form.y1_layout(counts)
     for code in codes:
         for semester in (Semester.FIRST, Semester.SECOND):
-            name = computed.y1_sheet_name(code, semester)
+            name = y1form.y1_sheet_name(code, semester)
             lines = place_lines(name, layout, fill.get((code, semester), []))
-            block, spec = computed.y1_form(
+            block, spec = y1form.y1_form(
                 programme_id,
                 academic_year,
                 code,

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 from youzhi import forms, tiers
-from youzhi.computed import LineCounts
 from youzhi.errors import YouzhiError
 from youzhi.model import School
 from youzhi.template import parse_subplans, write_template
+from youzhi.y1form import LineCounts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
