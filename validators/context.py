@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from validators import names
 from validators.finding import Rule
 from validators.kinds import unit_price_of
 from validators.summaries import Summaries
+from youzhi import rollup
 from youzhi.calendar import Semester
 from youzhi.model import Budget, Line
 
@@ -25,6 +27,34 @@ class LineEnv:
     fiscal_year: int | None = None
     semester: Semester = Semester.FIRST
     price: int | Fraction | None = None  # 單價 in 元 (typed, or 總價 ÷ 數量)
+    computed: int | None = None  # 數量 × 單價 in 元 (line.computed_total, computed once)
+    item_text: str = ""  # the item as written, lower-case (keyword matching)
+    purpose_text: str = ""  # the purpose, lower-case
+
+    @property
+    def mismatch(self) -> bool:
+        return (
+            self.computed is not None and self.typed_total is not None and self.computed != self.typed_total
+        )
+
+    typed_total: int | None = None
+
+
+def line_env(line: Line, programme: str, academic_year: int, fiscal_year, semester) -> LineEnv:
+    item = names.canonical(programme, academic_year, line.item) if line.item else None
+    return LineEnv(
+        programme,
+        academic_year,
+        item,
+        names.standard_items(programme, academic_year),
+        fiscal_year,
+        semester,
+        unit_price_of(line),
+        line.computed_total,
+        str(line.item or "").lower(),
+        str(line.purpose or "").lower(),
+        line.typed_total,
+    )
 
 
 @dataclass
@@ -37,32 +67,30 @@ class Context:
     item_totals: dict[str, int] = field(default_factory=dict)  # canonical item → 元 (recurrent lines)
     first_line: dict[str, Line] = field(default_factory=dict)  # canonical item → its first line
     first_capital_line: Line | None = None
+    mismatched: set[tuple[str, str]] = field(default_factory=set)  # (sheet, 總價 cell) of YZ103 lines
 
     @property
     def grand_total(self) -> int:
         return self.recurrent_total + self.capital_total
 
+    @cached_property
+    def match(self):
+        return rollup.match(self.budget)
+
 
 def build(budget: Budget, rules: tuple[Rule, ...], summaries: Summaries) -> tuple[Context, list]:
     """The context and, for every line, its ``(line, LineEnv)``."""
     ctx = Context(budget, rules, summaries)
-    standard = names.standard_items(budget.programme, budget.academic_year)
     totals: dict[str, int] = defaultdict(int)
     envs = []
     for sheet in budget.sheets:
         for line in sheet.lines:
-            item = names.canonical(budget.programme, budget.academic_year, line.item) if line.item else None
-            env = LineEnv(
-                budget.programme,
-                budget.academic_year,
-                item,
-                standard,
-                sheet.fiscal_year,
-                sheet.semester,
-                unit_price_of(line),
-            )
+            env = line_env(line, budget.programme, budget.academic_year, sheet.fiscal_year, sheet.semester)
             envs.append((line, env))
-            amount = line.amount
+            item = env.item
+            amount = env.computed if env.computed is not None else (line.typed_total or 0)
+            if env.mismatch:
+                ctx.mismatched.add((line.sheet, line.cell("total")))
             if line.recurrent:
                 ctx.recurrent_total += amount
                 if item is not None:

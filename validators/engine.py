@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from validators import context, names, summaries
 from validators.finding import Finding, Rule
-from validators.kinds import caps, classification, forbidden, line_form, shares, unit_price_of, workbook
+from validators.kinds import caps, classification, forbidden, line_form, shares, workbook
 from validators.ruleset import rules_for
 from youzhi import forms
 from youzhi.calendar import Semester
@@ -137,8 +137,6 @@ def check_line(
     general, by_item, _ = _split(rules)
     if fiscal_year is None:
         fiscal_year = academic_year if semester is Semester.FIRST else academic_year + 1
-    standard = names.standard_items(programme, academic_year)
-    price = unit_price_of(line)
-    env = context.LineEnv(programme, academic_year, canonical, standard, fiscal_year, semester, price)
+    env = context.line_env(line, programme, academic_year, fiscal_year, semester)
     found = _check_line(line, env, general, by_item)
     return sorted(found, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule))

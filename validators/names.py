@@ -126,18 +126,22 @@ def standard_unit(programme: str, academic_year: int, item: str) -> str:
     return forms.standard_unit(programme, academic_year, item)
 
 
+def _has(lowered: str, words) -> bool:
+    pattern = _pattern(words if isinstance(words, tuple) else tuple(words))
+    return pattern is not None and pattern.search(lowered) is not None
+
+
 def matches(params: dict, item_text: str, purpose_text: str) -> bool:
-    """Keyword test of a rule's params: ``any`` on the item (or ``purpose_any`` on the purpose; without
-    ``purpose_any``, ``any`` looks at item and purpose), ``also`` and ``none`` on both."""
-    both = f"{item_text} {purpose_text}"
+    """Keyword test of a rule's params on lower-case texts: ``any`` on the item (or ``purpose_any`` on
+    the purpose; without ``purpose_any``, ``any`` looks at item and purpose), ``also`` and ``none`` on
+    both."""
     if "purpose_any" in params:
-        hit = contains_any(item_text, params.get("any", ())) or contains_any(
-            purpose_text, params["purpose_any"]
-        )
+        hit = _has(item_text, params.get("any", ())) or _has(purpose_text, params["purpose_any"])
     else:
-        hit = contains_any(both, params.get("any", ()))
+        hit = _has(item_text, params.get("any", ())) or _has(purpose_text, params.get("any", ()))
     if not hit:
         return False
-    if params.get("also") and not contains_any(both, params["also"]):
+    both = f"{item_text} {purpose_text}"
+    if params.get("also") and not _has(both, params["also"]):
         return False
-    return not contains_any(both, params.get("none", ()))
+    return not _has(both, params.get("none", ()))

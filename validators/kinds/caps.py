@@ -88,7 +88,7 @@ def equipment_cap(rule, line, env):
     price = env.price
     if price is None or price <= rule.limit:
         return
-    if not names.matches(rule.params, line.item, _purpose(line)):
+    if not names.matches(rule.params, env.item_text, env.purpose_text):
         return
     msg = f"{label(line)}單價 {yuan_text(price)}：{rule.title}（以不超過為原則，超過請說明理由）。"
     yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(price))

@@ -25,7 +25,7 @@ def durable_in_recurrent(rule, line, env):
     price = env.price
     if price is None or price < rule.limit:
         return
-    if not names.matches(rule.params, line.item, str(line.purpose or "")):
+    if not names.matches(rule.params, env.item_text, env.purpose_text):
         return
     msg = (
         f"{label(line)}單價 {yuan_text(price)}，達 {rule.limit:,} 元的耐用設備屬資本門，"

@@ -30,15 +30,15 @@ def standard_name(rule, line, env):
 
 
 def arithmetic(rule, line, env):
-    if not line.total_mismatch:
+    if not env.mismatch:
         return
     q = line.quantity.normalize()
     msg = (
         f"{label(line)}總價 {format_kiloyuan(line.typed_total)} 千元，不等於數量 {q:f} × 單價 "
-        f"{format_kiloyuan(line.unit_price)} 千元 = {format_kiloyuan(line.computed_total)} 千元。"
+        f"{format_kiloyuan(line.unit_price)} 千元 = {format_kiloyuan(env.computed)} 千元。"
     )
     where = cell(line, "total")
-    yield finding(rule, line.sheet, where, msg, value=line.typed_total, limit=line.computed_total)
+    yield finding(rule, line.sheet, where, msg, value=line.typed_total, limit=env.computed)
 
 
 def unit(rule, line, env):

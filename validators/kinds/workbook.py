@@ -13,9 +13,8 @@ def reader_problem(rule, ctx):
     reader noted is left to YZ103, which names the same cell."""
     if not ctx.budget.problems:
         return
-    mismatched = {(ln.sheet, ln.cell("total")) for ln in ctx.budget.lines if ln.total_mismatch}
     for problem in ctx.budget.problems:
-        if (problem.sheet, problem.cell) in mismatched:
+        if (problem.sheet, problem.cell) in ctx.mismatched:
             continue
         yield finding(rule, problem.sheet, problem.cell, problem.message, severity=problem.severity)
 
@@ -25,7 +24,7 @@ def _y2(ctx, label: str, column: str) -> tuple[str, str]:
 
 
 def match(rule, ctx):
-    m = rollup.match(ctx.budget)
+    m = ctx.match
     if not m.needed or m.tier is None or m.shortfall <= 0:
         return
     msg = (
@@ -38,7 +37,7 @@ def match(rule, ctx):
 
 
 def match_unknown(rule, ctx):
-    m = rollup.match(ctx.budget)
+    m = ctx.match
     school = ctx.budget.school
     if not m.note or school.authority in ("國立", "私立"):
         return
