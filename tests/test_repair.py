@@ -85,6 +85,10 @@ def test_repaired_file_reads_the_same(repaired, name):
     before, after = rollup.summary(read_budget(src)), rollup.summary(read_budget(dest))
     for key in ("academic_year", "programme", "school", "y2", "y3", "y4", "match"):
         assert after[key] == before[key], key
+    # the cached values written by repair make the 總價 visible without recalculation
+    repaired_budget = read_budget(dest)
+    assert not [p for p in repaired_budget.problems if "不符" in p.message]
+    assert all(ln.typed_total == ln.amount for ln in repaired_budget.lines if ln.computed_total is not None)
     strip = lambda lines: [{k: v for k, v in ln.items() if k != "typed_total"} for ln in lines]  # noqa: E731
     assert strip(after["lines"]) == strip(before["lines"])
 
@@ -117,6 +121,16 @@ def test_libreoffice_recalculation_has_no_errors_and_equals_the_rollup(repaired,
                 got = values[block.sheet].get(cell.ref, 0)
                 assert cell_to_yuan(got) == cell_to_yuan(cell.cached), (name, block.sheet, cell.ref)
                 checked += 1
+        # the cached values repair wrote (what a non-recalculating viewer shows) equal LibreOffice's
+        shown = openpyxl.load_workbook(dest, data_only=True)
+        for (sheet, ref), cached in report.cached.items():
+            got = values[sheet].get(ref, 0)
+            mine = shown[sheet][ref].value
+            if isinstance(cached, float):
+                assert mine == pytest.approx(got if got != "" else 0, abs=1e-9), (name, sheet, ref)
+            else:
+                assert (mine or "") == (got or ""), (name, sheet, ref)
+            checked += 1
         # and the recalculated file reads back to the same roll-up
         again = rollup.summary(read_budget(out))
         expected = rollup.summary(budget)

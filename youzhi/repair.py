@@ -16,10 +16,12 @@ Input files are never modified; the output is written atomically (temp file + ``
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 import openpyxl
 from openpyxl.comments import Comment
@@ -51,6 +53,7 @@ class RepairReport:
     created: list[str] = field(default_factory=list)  # summary sheets added
     typed_kept: list[str] = field(default_factory=list)  # typed numbers replaced, kept in a comment
     drawings: list[str] = field(default_factory=list)  # pictures / charts / shapes openpyxl may drop
+    cached: dict[tuple[str, str], object] = field(default_factory=dict)  # formula cell → roll-up value
     computed_refs: set[tuple[str, str]] = field(default_factory=set)  # (sheet, A1) of every rewritten cell
 
 
@@ -121,6 +124,8 @@ def _repair_y1(wb, budget: Budget, report: RepairReport) -> None:
             _keep_typed(cell, spec.cached, report, f"{block.sheet}!{ref}")
             cell.value = value
             report.computed_refs.add((block.sheet, ref))
+            if isinstance(value, str):
+                report.cached[(block.sheet, ref)] = spec.cached
             report.y1_cells += 1
 
 
@@ -176,6 +181,8 @@ def _write_spec(ws, spec: computed.SheetSpec, styles: _Styles, report: RepairRep
         cell.value = cs.formula if cs.formula is not None else cs.value
         styles.apply(cell, cs.style)
         report.computed_refs.add((ws.title, cell.coordinate))
+        if cs.formula is not None:
+            report.cached[(ws.title, cell.coordinate)] = cs.cached
     for r1, c1, r2, c2 in spec.merges:
         if (r1, c1) != (r2, c2):
             ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
@@ -240,6 +247,7 @@ def _repair_school_sheet(ws, spec: computed.SheetSpec, report: RepairReport) -> 
         if cs.formula is not None and type(ws.cell(cs.row, cs.col)).__name__ != "MergedCell":
             ws.cell(cs.row, cs.col).value = cs.formula
             report.computed_refs.add((ws.title, ws.cell(cs.row, cs.col).coordinate))
+            report.cached[(ws.title, ws.cell(cs.row, cs.col).coordinate)] = cs.cached
 
 
 # --- the file ----------------------------------------------------------------------------------
@@ -268,7 +276,7 @@ def repair_workbook(
     _repair_y1(wb, budget, report)
     _repair_summaries(wb, budget, report)
     wb.calculation.fullCalcOnLoad = True
-    save_atomically(wb, dest)
+    save_atomically(wb, dest, cached=report.cached)
     return report
 
 
@@ -283,19 +291,79 @@ def _drawing_parts(path: str) -> list[str]:
         ]
 
 
-def save_atomically(wb, dest: str) -> None:
+def save_atomically(wb, dest: str, *, cached: dict | None = None) -> None:
+    """Save through a temp file in the destination folder; then add the cached values openpyxl
+    cannot write (``cached``: {(sheet, A1): value}) and move the file into place."""
     folder = os.path.dirname(os.path.abspath(dest))
     suffix = os.path.splitext(dest)[1] or ".xlsx"
     handle, tmp = tempfile.mkstemp(prefix=".youzhi-", suffix=suffix, dir=folder)
     os.close(handle)
     try:
         wb.save(tmp)
+        if cached:
+            add_cached_values(tmp, cached)
         os.replace(tmp, dest)
     except OSError as exc:
         raise YouzhiError(f"無法寫入 {dest}：{exc.strerror or exc}") from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+_SHEET_ENTRY = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_REL_ENTRY = re.compile(r'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/></c>', re.S)
+
+
+def add_cached_values(path: str, cached: dict[tuple[str, str], object]) -> None:
+    """Fill the empty ``<v/>`` of formula cells openpyxl wrote with the roll-up's values, so viewers
+    that do not recalculate (Excel's Protected View, previewers, python-calamine) show the figures.
+    Excel still recalculates everything on load (fullCalcOnLoad)."""
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+        infos = archive.infolist()
+    workbook = members["xl/workbook.xml"].decode("utf-8")
+    rels = members["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    targets = {rid: target for target, rid in _REL_ENTRY.findall(rels)}
+    by_sheet: dict[str, dict[str, object]] = {}
+    for (sheet, ref), value in cached.items():
+        by_sheet.setdefault(sheet, {})[ref] = value
+    for name, rid in _SHEET_ENTRY.findall(workbook):
+        values = by_sheet.get(_xml_unescape(name))
+        if not values or rid not in targets:
+            continue
+        target = targets[rid].lstrip("/")
+        part = target if target.startswith("xl/") else f"xl/{target}"
+        if part not in members:
+            continue
+
+        def fill(match, values=values):
+            ref, attrs, formula = match.groups()
+            if ref not in values or values[ref] is None:
+                return match.group(0)
+            value = values[ref]
+            attrs = re.sub(r'\s+t="[^"]*"', "", attrs)
+            if isinstance(value, bool):
+                return f'<c r="{ref}"{attrs} t="b"><f>{formula}</f><v>{int(value)}</v></c>'
+            if isinstance(value, (int, float)):
+                return f'<c r="{ref}"{attrs}><f>{formula}</f><v>{value!r}</v></c>'
+            text = escape(str(value))
+            return f'<c r="{ref}"{attrs} t="str"><f>{formula}</f><v>{text}</v></c>'
+
+        members[part] = _FORMULA_CELL.sub(fill, members[part].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in infos:
+            archive.writestr(info, members[info.filename])
+
+
+def _xml_unescape(text: str) -> str:
+    return (
+        text.replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
 
 
 def repair_in_place(src, **options) -> RepairReport:
