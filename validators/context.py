@@ -30,14 +30,12 @@ class LineEnv:
     computed: int | None = None  # 數量 × 單價 in 元 (line.computed_total, computed once)
     item_text: str = ""  # the item as written, lower-case (keyword matching)
     purpose_text: str = ""  # the purpose, lower-case
+    typed_total: int | None = None  # 總價 as found on the sheet
 
     @property
     def mismatch(self) -> bool:
-        return (
-            self.computed is not None and self.typed_total is not None and self.computed != self.typed_total
-        )
-
-    typed_total: int | None = None
+        """總價 typed (or cached) differs from 數量 × 單價."""
+        return None not in (self.computed, self.typed_total) and self.computed != self.typed_total
 
 
 def line_env(line: Line, programme: str, academic_year: int, fiscal_year, semester) -> LineEnv:
