@@ -18,33 +18,22 @@ from pathlib import Path
 
 import xlwings as xw
 
-from youzhi import forms, tiers
+from youzhi import annotate, forms, tiers
 from youzhi import xlwings_adapter as xa
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 from youzhi.money import normalise_text, parse_number, to_yuan, yuan_to_cell
 
 TITLE = "優質化"
-RESULT_SHEET = "檢核結果"
-SEVERITY_LABELS = {"error": "錯誤", "warning": "警告", "info": "提示"}
-FILLS = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
-RESULT_HEADER = ["嚴重度", "工作表", "儲存格", "說明", "規則", "依據", "標示", "原底色"]
+# The file annotator's sheet name, colours, labels and note text (youzhi.annotate) are reused here,
+# so a workbook checked in Excel looks like one checked by ``youzhi check --annotate``.
+RESULT_SHEET = annotate.RESULT_SHEET
+SEVERITY_LABELS = annotate.SEVERITY_LABELS
+FILLS = {severity: f"#{colour}" for severity, colour in annotate.COLOURS.items()}  # info: no fill
+# The add-in's 檢核結果 has the annotator's columns plus two that let 清除標示 undo exactly its marks.
+MARKED, OLD_FILL = "標示", "原底色"
+RESULT_HEADER = [*annotate.RESULT_HEADER, MARKED, OLD_FILL]
 ON_SAVE_LIMIT = 10  # findings listed in the before-save message
 BATCH_REPORT = "優質化批次檢核結果.xlsx"
-
-
-def _annotate_constants() -> None:
-    """Use the colours, labels and sheet name of ``youzhi.annotate`` (the file writer) when present."""
-    global RESULT_SHEET, FILLS, SEVERITY_LABELS
-    try:
-        from youzhi import annotate
-    except ImportError:
-        return
-    RESULT_SHEET = getattr(annotate, "RESULT_SHEET", RESULT_SHEET)
-    FILLS = getattr(annotate, "FILLS", FILLS)
-    SEVERITY_LABELS = getattr(annotate, "SEVERITY_LABELS", SEVERITY_LABELS)
-
-
-_annotate_constants()
 
 
 # --------------------------------------------------------------------------- shared steps
@@ -80,11 +69,6 @@ def _counts(findings) -> str:
     return "、".join(f"{SEVERITY_LABELS[s]} {n} 項" for s, n in counts.items())
 
 
-def _note(finding) -> str:
-    text = f"【{SEVERITY_LABELS.get(finding.severity, finding.severity)}】{finding.message}"
-    return text + (f"\n依據：{finding.citation}" if finding.citation else "")
-
-
 def _guarded(macro):
     """Show a user-facing error (YouzhiError) as one zh-TW message box instead of a traceback."""
 
@@ -114,24 +98,33 @@ def check() -> str:
     book = _caller()
     _clear(book)
     findings = _findings(_read(book))
+    by_cell: dict[tuple[str, str], list] = {}
+    for f in findings:
+        if f.sheet and f.cell:
+            by_cell.setdefault((f.sheet, f.cell.upper()), []).append(f)
     marks = [
-        xa.Mark(f.sheet, f.cell, FILLS.get(f.severity, FILLS["info"]), _note(f))
-        for f in findings
-        if f.sheet and f.cell
+        xa.Mark(sheet, cell, FILLS.get(annotate.worst(group), ""), annotate.cell_note(group))
+        for (sheet, cell), group in by_cell.items()
     ]
     placed = {(p.mark.sheet, p.mark.cell.upper()): p for p in xa.place_marks(book, marks)}
-    rows = [[f"{TITLE}檢核結果"], [_counts(findings)], RESULT_HEADER]
+    rows = [list(RESULT_HEADER)]
     for f in findings:
-        # The mark of a cell is recorded once, on its first finding, so that clearing undoes it once.
+        # A cell's mark is recorded once, on its first finding, so that clearing undoes it once.
         p = placed.pop((f.sheet, f.cell.upper()), None)
-        how = ("底色+註解" if p.noted else "底色") if p and p.filled else ""
+        how = "+".join(w for w, done in (("底色", p and p.filled), ("註解", p and p.noted)) if done)
         label = SEVERITY_LABELS.get(f.severity, f.severity)
-        rows.append([label, f.sheet, f.cell, f.message, f.rule, f.citation, how, p.old_fill if p else ""])
-    marked = sum(1 for r in rows[3:] if r[6])
-    xa.write_table(book, RESULT_SHEET, rows, widths={1: 8, 2: 14, 3: 8, 4: 60, 5: 8, 6: 40, 7: 10, 8: 0})
+        value = "" if f.value is None else f.value
+        limit = "" if f.limit is None else f.limit
+        old = p.old_fill if p else ""
+        rows.append([label, f.rule, f.sheet, f.cell, f.message, value, limit, f.citation, how, old])
+    if not findings:
+        rows.append(["", "", "", "", "未發現任何問題"])
+    widths = {1: 8, 2: 8, 3: 14, 4: 8, 5: 70, 6: 12, 7: 12, 8: 50, 9: 10, 10: 0}
+    xa.write_table(book, RESULT_SHEET, rows, widths=widths)
     if not findings:
         message = "檢核完成：未發現問題。"
     else:
+        marked = len(by_cell)
         message = f"檢核完成：{_counts(findings)}。已標示 {marked} 個儲存格，詳見「{RESULT_SHEET}」工作表。"
     xa.alert(book, message, TITLE)
     return message
@@ -148,19 +141,32 @@ def clear_marks() -> str:
 
 
 def _clear(book) -> int:
-    """Undo the marks listed on 檢核結果 (fill restored, the tool's own note deleted); drop the sheet."""
+    """Undo the marks listed on 檢核結果 (fill restored, the tool's own note deleted); drop the sheet.
+
+    A 檢核結果 written by ``youzhi check --annotate`` has no 標示 column: its fills are cleared and
+    its notes, which may hold the user's own text, are left alone.
+    """
     rows = xa.read_table(book, RESULT_SHEET)
     if rows is None:
         return 0
-    header = next((i for i, r in enumerate(rows) if r and r[:3] == RESULT_HEADER[:3]), None)
+    header = next((i for i, r in enumerate(rows) if list(r[:4]) == list(annotate.RESULT_HEADER[:4])), None)
     removed = 0
-    for row in rows[header + 1 :] if header is not None else []:
-        row = list(row) + [None] * (len(RESULT_HEADER) - len(row))
-        sheet, cell, how, old_fill = row[1], row[2], row[6] or "", row[7] or ""
-        if sheet and cell and how.startswith("底色"):
-            removed += xa.remove_mark(
-                book, str(sheet), str(cell), noted="註解" in how, old_fill=str(old_fill)
-            )
+    if header is not None:
+        names = [str(v or "") for v in rows[header]]
+        at = {name: names.index(name) for name in ("工作表", "儲存格", MARKED, OLD_FILL) if name in names}
+        done = set()
+        for row in rows[header + 1 :]:
+            row = list(row) + [None] * (len(names) - len(row))
+            sheet, cell = row[at["工作表"]], row[at["儲存格"]]
+            how = str(row[at[MARKED]] or "") if MARKED in at else "底色"
+            old = str(row[at[OLD_FILL]] or "") if OLD_FILL in at else ""
+            if not (sheet and cell and how) or (sheet, cell) in done:
+                continue
+            done.add((sheet, cell))
+            if xa.remove_mark(
+                book, str(sheet), str(cell), filled="底色" in how, noted="註解" in how, old_fill=old
+            ):
+                removed += 1
     xa.delete_sheet(book, RESULT_SHEET)
     return removed
 

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from remote_payload import actions, apply_actions, enable_remote_engine, payload_from_xlsx, remote_book
 
 import macros
-from youzhi import rollup
+from youzhi import annotate, rollup
 from youzhi.calendar import Semester
 from youzhi.reader import read_budget
 from youzhi.template import write_template
@@ -70,16 +70,18 @@ def test_check_marks_every_finding_and_writes_the_result_sheet(faulty):
     assert len(fills) == len(marked)
 
     notes = {a["args"][0]: a["args"][1] for a in actions(book, "addNote")}
-    assert "3,000" in notes["$E$6"] and "2,000" in notes["$E$6"] and notes["$E$6"].startswith("【錯誤】")
+    assert "3,000" in notes["$E$6"] and "2,000" in notes["$E$6"] and notes["$E$6"].startswith("[錯誤] YZ201")
     assert "說明用途" in notes["$G$7"]
 
     added = actions(book, "addSheet")
     assert [a["args"][1] for a in added] == [macros.RESULT_SHEET]
     table = actions(book, "setValues")[-1]["values"]
-    assert table[2] == macros.RESULT_HEADER
-    rows = table[3:]
-    assert [(r[1], r[2], r[3]) for r in rows] == [(f.sheet, f.cell, f.message) for f in expected]
-    assert {r[6] for r in rows if r[2] in ("E6", "G7")} == {"底色+註解"}
+    assert table[0] == [*annotate.RESULT_HEADER, "標示", "原底色"]
+    rows = table[1:]
+    assert [(r[1], r[2], r[3], r[4]) for r in rows] == [
+        (f.rule, f.sheet, f.cell, f.message) for f in expected
+    ]
+    assert {r[8] for r in rows if r[3] in ("E6", "G7")} == {"底色+註解"}
 
     alerts = actions(book, "alert")
     assert alerts[-1]["args"][0] == message and message.startswith("檢核完成：錯誤 ")
@@ -121,7 +123,7 @@ def test_a_users_own_note_is_never_replaced_or_removed(faulty, tmp_path):
     macros.check()
     assert "$E$6" not in {a["args"][0] for a in actions(book, "addNote")}
     table = actions(book, "setValues")[-1]["values"]
-    assert next(r for r in table[3:] if r[2] == "E6")[6] == "底色"  # fill only: no note of ours
+    assert next(r for r in table[1:] if r[3] == "E6")[8] == "底色"  # fill only: no note of ours
 
     checked = apply_actions(tmp_path / "noted.xlsx", actions(book), tmp_path / "checked.xlsx")
     book = remote_book(checked)
@@ -282,3 +284,15 @@ def test_grids_from_a_live_book_equal_the_file_reader(faulty):
         for r in range(1, theirs.max_row + 1):
             for c in range(1, theirs.max_col + 1):
                 assert (mine.value(r, c) or None) == (theirs.value(r, c) or None), (mine.name, r, c)
+
+
+def test_clear_marks_on_a_file_annotated_by_the_cli(faulty, tmp_path):
+    """``youzhi check --annotate`` merges notes with the user's; clearing leaves notes, drops fills."""
+    annotated = annotate.annotate(faulty, _file_findings(faulty), tmp_path / "annotated.xlsx")
+    book = remote_book(annotated)
+    message = macros.clear_marks()
+    cleared = {(a["sheet_position"], _cell(a)) for a in actions(book, "setRangeColor")}
+    assert {(0, "E6"), (0, "G7")} <= cleared
+    assert actions(book, "deleteNote") == []
+    assert [a["func"] for a in actions(book, "sheetDelete")] == ["sheetDelete"]
+    assert message.startswith("已清除 ")

@@ -171,17 +171,17 @@ def _try(action) -> bool:
 
 @dataclass(frozen=True)
 class Mark:
-    """A finding shown on its cell: a fill and (unless the cell has a note already) a note."""
+    """A finding shown on its cell: a fill (``""``: none) and a note (unless the cell has one)."""
 
     sheet: str
     cell: str
-    fill: str  # "#RRGGBB"
+    fill: str  # "#RRGGBB" or ""
     note: str
 
 
 @dataclass(frozen=True)
 class Placed:
-    """What was done for one mark: ``noted`` (a note was added), ``old_fill`` (to restore)."""
+    """What was done for one mark: ``filled``, ``noted`` (a note was added), ``old_fill`` (to restore)."""
 
     mark: Mark
     filled: bool
@@ -190,17 +190,16 @@ class Placed:
 
 
 def place_marks(book, marks: Iterable[Mark]) -> list[Placed]:
-    """Fill each marked cell and add the note; a cell that already has a note keeps it untouched.
+    """Fill each marked cell and add its note; a cell that already has a note keeps it untouched.
 
-    One mark per cell: when several findings hit the same cell, the first mark's fill wins and
-    their notes are joined.
+    Several marks on one cell are merged (the first fill wins, the notes are joined).
     """
     merged: dict[tuple[str, str], Mark] = {}
     for mark in marks:
         key = (mark.sheet, mark.cell.upper())
         if key in merged:
             old = merged[key]
-            merged[key] = Mark(old.sheet, old.cell, old.fill, old.note + "\n" + mark.note)
+            merged[key] = Mark(old.sheet, old.cell, old.fill or mark.fill, old.note + "\n\n" + mark.note)
         else:
             merged[key] = mark
     placed = []
@@ -210,14 +209,23 @@ def place_marks(book, marks: Iterable[Mark]) -> list[Placed]:
             placed.append(Placed(mark, False, False))
             continue
         rng = sheet.range(mark.cell)
-        old_fill = _read_fill(rng)
-        rng.color = mark.fill
-        noted = False
-        if rng.note is None:
-            rng.add_note(mark.note)
-            noted = True
-        placed.append(Placed(mark, True, noted, old_fill))
+        old_fill = ""
+        if mark.fill:
+            old_fill = _read_fill(rng)
+            rng.color = mark.fill
+        placed.append(Placed(mark, bool(mark.fill), _add_note(rng, mark.note), old_fill))
     return placed
+
+
+def _add_note(rng, text: str) -> bool:
+    """Add a note unless the cell has one (or the engine has no notes, as xlwings on macOS)."""
+    try:
+        if rng.note is not None:
+            return False
+        rng.add_note(text)
+    except (NotImplementedError, AttributeError):
+        return False
+    return True
 
 
 def _read_fill(rng) -> str:
@@ -232,17 +240,21 @@ def _read_fill(rng) -> str:
     return f"#{red:02X}{green:02X}{blue:02X}"
 
 
-def remove_mark(book, sheet_name: str, cell: str, *, noted: bool, old_fill: str) -> bool:
+def remove_mark(book, sheet_name: str, cell: str, *, filled: bool, noted: bool, old_fill: str) -> bool:
     """Undo one mark: restore the fill, delete the note the tool added. False when the sheet is gone."""
     sheet = find_sheet(book, sheet_name)
     if sheet is None or not cell:
         return False
     rng = sheet.range(cell)
-    rng.color = old_fill or None
+    if filled:
+        rng.color = old_fill or None
     if noted:
-        note = rng.note
-        if note is not None:
-            note.delete()
+        try:
+            note = rng.note
+            if note is not None:
+                note.delete()
+        except (NotImplementedError, AttributeError):
+            pass
     return True
 
 
