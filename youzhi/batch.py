@@ -105,6 +105,7 @@ class Options:
     timeout: float = DEFAULT_TIMEOUT
     max_memory: int | None = DEFAULT_MAX_MEMORY
     render: bool = False  # render the Excel report's rows in the worker (spreads that work over the CPUs)
+    keep_lines: bool = True  # send line tuples back (for --export); rendered rows suffice for the report
 
 
 # ------------------------------------------------------------------ collecting inputs
@@ -149,6 +150,8 @@ def check_one(path: str, options: Options = Options()) -> dict:
         from youzhi.batch_report import render
 
         record["xml"] = render(record)
+        if not options.keep_lines:
+            record["lines"] = ()
     return record
 
 

@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 from openpyxl.utils import get_column_letter
 
 ROW = "\x00"  # stands for the row number in a rendered row (never in escaped text: NUL is escaped)
+_ROW_BYTES = ROW.encode()
 MAX_ROWS = 1_048_576
 MAX_TEXT = 32_767
 _LETTERS = [get_column_letter(i) for i in range(1, 101)]
@@ -57,9 +58,8 @@ def row_xml(values, kinds) -> str:
             continue
         ref = _LETTERS[index] + ROW
         if isinstance(value, str):
-            parts.append(
-                f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{xml_text(value)}</t></is></c>'
-            )
+            keep = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+            parts.append(f'<c r="{ref}" t="inlineStr"><is><t{keep}>{xml_text(value)}</t></is></c>')
         elif isinstance(value, bool):
             parts.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
         elif isinstance(value, int):
@@ -79,7 +79,7 @@ class Sheet:
     def __init__(self, name: str, headers: list[str], widths: list[float], folder: str):
         self.name, self.headers, self.widths = name, headers, widths
         self.conditional: list[tuple[int, str, str]] = []  # (column index, equals text, fill rgb)
-        self._file = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace", dir=folder)  # noqa: SIM115
+        self._file = tempfile.TemporaryFile("w+b", dir=folder)  # noqa: SIM115
         self.rows = 0
         self.add(row_xml(headers, ["text"] * len(headers)).replace("<c ", '<c s="1" '))
 
@@ -87,9 +87,12 @@ class Sheet:
     def full(self) -> bool:
         return self.rows >= MAX_ROWS
 
-    def add(self, rendered: str) -> None:
+    def add(self, rendered: str | bytes) -> None:
+        """Append a row from ``row_xml`` (as ``str``, or encoded UTF-8 as it comes from a worker)."""
         self.rows += 1
-        self._file.write(rendered.replace(ROW, str(self.rows)))
+        if isinstance(rendered, str):
+            rendered = rendered.encode("utf-8", "replace")
+        self._file.write(rendered.replace(_ROW_BYTES, b"%d" % self.rows))
 
     @property
     def filter_range(self) -> str:
@@ -111,11 +114,8 @@ class Sheet:
                 f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
             ).encode()
         )
-        self._file.flush()
         self._file.seek(0)
-        with open(self._file.fileno(), "rb", closefd=False) as raw:
-            raw.seek(0)
-            shutil.copyfileobj(raw, member, 1 << 20)
+        shutil.copyfileobj(self._file, member, 1 << 20)
         tail = f'</sheetData><autoFilter ref="{self.filter_range.replace("$", "")}"/>'
         for priority, (column, equals, rgb) in enumerate(self.conditional, 1):
             letter = _LETTERS[column]

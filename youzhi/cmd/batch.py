@@ -43,7 +43,11 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         raise YouzhiError("找不到任何 .xlsx 或 .xlsm 檔案")
     options = batch.Options(
-        args.programme, args.academic_year, timeout=args.timeout, render=bool(args.output)
+        args.programme,
+        args.academic_year,
+        timeout=args.timeout,
+        render=bool(args.output),
+        keep_lines=bool(args.export),
     )
     show = not (args.json or args.no_progress) and sys.stderr.isatty()
     bar = _progress_bar(len(files), show)
