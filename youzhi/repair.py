@@ -312,7 +312,7 @@ def save_atomically(wb, dest: str, *, cached: dict | None = None) -> None:
 
 _SHEET_ENTRY = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _REL_ENTRY = re.compile(r'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/></c>', re.S)
+_FORMULA_CELL = re.compile(r"<c r=\"([A-Z]+[0-9]+)\"([^>]*)><f>([^<]*)</f><v\s*/></c>")
 
 
 def add_cached_values(path: str, cached: dict[tuple[str, str], object]) -> None:
