@@ -187,3 +187,20 @@ def test_reader_problem_becomes_a_finding(tmp_path):
     budget, findings = run(path, school=NATIONAL)
     line = budget.sheets[0].lines[0]
     assert ("YZ001", line.sheet, line.cell("quantity")) in [(f.rule, f.sheet, f.cell) for f in findings]
+
+
+def test_our_template_workbook_is_located_too(tmp_path):
+    from builders import filled_template
+
+    path = filled_template(
+        tmp_path / "tpl.xlsx",
+        programme="senior-high",
+        academic_year=114,
+        school={"name": "臺北市立○○高中", "authority": "直轄市立", "county": "臺北市"},
+        blocks={("A", Semester.FIRST): SHARES_1},
+    )
+    grids = load_grids(path)
+    _, findings = run(path, school=None)
+    y4 = grids.sheet("y-4")
+    assert at(findings, "YZ306") == [("y-4", f"H{row_of(y4, '雜支', 2)}")]
+    assert at(findings, "YZ501") == [("y-2", f"C{row_of(grids.sheet('y-2'), '小計', 1)}")]

@@ -20,6 +20,7 @@ LINE_KINDS = {
     "unit": line_form.unit,
     "lump_sum": line_form.lump_sum,
     "missing_numbers": line_form.missing_numbers,
+    "wrong_category": line_form.wrong_category,
     "capital_minimum": classification.capital_minimum,
     "durable_in_recurrent": classification.durable_in_recurrent,
     "unit_cap": caps.unit_cap,

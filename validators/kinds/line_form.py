@@ -75,3 +75,13 @@ def missing_numbers(rule, line, env):
         yield finding(rule, line.sheet, cell(line, "quantity"), f"{label(line)}未填數量。")
     elif line.unit_price is None:
         yield finding(rule, line.sheet, cell(line, "unit_price"), f"{label(line)}未填單價。")
+
+
+def wrong_category(rule, line, env):
+    """A standard recurrent item in the other recurrent section (獎學金 under 業務費 …)."""
+    if env.item is None or not line.recurrent:
+        return
+    expected = forms.category_of(env.programme, env.academic_year, env.item)
+    if expected and expected != line.category:
+        msg = f"{label(line)}屬{expected}，卻列在{line.category}區段；請移到{expected}。"
+        yield finding(rule, line.sheet, cell(line, "item"), msg, value=line.category, limit=expected)
