@@ -205,3 +205,28 @@ def test_lines_without_section_labels_fall_back_to_category_cells(tmp_path):
         ("雜支", "業務費", 2000),
         ("學生獎學(助)金", "獎補助費", 5000),
     ]
+
+
+def test_a_grant_written_in_the_operating_span_stays_operating(tmp_path):
+    path = official_workbook(
+        tmp_path / "label.xlsx",
+        blocks={
+            ("A", Semester.FIRST): [
+                {"category": "業務費", "item": "雜支", "unit": "式", "quantity": 1, "unit_price": 2},
+                {
+                    "category": "業務費",
+                    "item": "學生獎學(助)金",
+                    "unit": "人次",
+                    "quantity": 1,
+                    "unit_price": 5,
+                    "label": "獎補助費",
+                },
+            ]
+        },
+    )
+    budget = read_budget(path)
+    block = budget.sheets[0]
+    assert (block.layout.operating.last, block.layout.operating_subtotal_row) == (11, 12)
+    line = block.lines[1]
+    assert (line.row, line.category, line.raw_category) == (7, "業務費", "獎補助費")
+    assert [(p.cell, "獎補助費" in p.message) for p in budget.problems] == [("A7", True)]

@@ -277,7 +277,8 @@ def _layout(block: _Block) -> BlockLayout:
     grant_rows = [r for r, c in block.categories.items() if c == forms.GRANTS and start <= r < recurrent_end]
     grants_label = min(grant_rows) if grant_rows else None
     op_sub = gr_sub = None
-    if subtotals and not (grants_label and grants_label < subtotals[0]):
+    # Both 小計 rows present: the structure decides (a 獎補助費 written in the 業務費 span stays 業務費).
+    if len(subtotals) >= 2 or (subtotals and not (grants_label and grants_label < subtotals[0])):
         op_sub = subtotals[0]
         gr_sub = subtotals[1] if len(subtotals) > 1 else None
         grants_first = op_sub + 1
