@@ -97,6 +97,9 @@ def test_check_line_for_the_udf():
         ("YZ101", "error"),
         ("YZ202", "info"),
     ]
+    assert _rules(validators.check_line("senior-high", 114, "交通費", "人次", 1, 500, "講師交通")) == [
+        ("YZ102", "warning")
+    ]
     assert _rules(validators.check_line("vocational", 114, "筆記型電腦", "臺", 1, 35000, "教學")) == [
         ("YZ223", "warning")
     ]

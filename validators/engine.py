@@ -116,12 +116,16 @@ def check_line(
     """The line rules for one line as typed (the add-in's UDF); findings carry no sheet or cell.
 
     ``quantity`` and ``unit_price_yuan`` (元) may be numbers or text as typed; ``category`` defaults
-    to the item's 一級用途別 (業務費 / 獎補助費), else 設備及投資 when the item is not a recurrent one.
+    to the item's 一級用途別 (業務費 / 獎補助費); an unknown name close to a standard one counts as
+    業務費 (so the name rule fires), any other name as 設備及投資.
     """
     item = str(item or "").strip()
     canonical = names.canonical(programme, academic_year, item) if item else None
     if category is None:
-        category = forms.category_of(programme, academic_year, canonical or item) or forms.CAPITAL
+        category = forms.category_of(programme, academic_year, canonical or item)
+    if category is None:  # a near miss of a recurrent name is a 業務費 line; any other name equipment
+        near = names.suggestions(programme, academic_year, item) if item else ()
+        category = forms.OPERATING if near else forms.CAPITAL
     qty = parse_number(quantity).value
     price = parse_number(unit_price_yuan).value
     line = Line(
