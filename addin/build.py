@@ -461,6 +461,7 @@ def build(out_dir: Path = ADDIN_DIR) -> Path:
         os.close(fd)
         try:
             to_addin(folder / "youzhi.xlsm", custom_ui, Path(tmp))
+            os.chmod(tmp, 0o644)
             os.replace(tmp, dest)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
