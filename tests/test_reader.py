@@ -230,3 +230,44 @@ def test_a_grant_written_in_the_operating_span_stays_operating(tmp_path):
     line = block.lines[1]
     assert (line.row, line.category, line.raw_category) == (7, "業務費", "獎補助費")
     assert [(p.cell, "獎補助費" in p.message) for p in budget.problems] == [("A7", True)]
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("A", "A"),
+        ("Ａ－１", "A-1"),
+        ("a-1", "A-1"),
+        ("A1 課綱", "A-1"),
+        ("A-1課綱課程發展", "A-1"),
+        ("一-2", "一-2"),
+        ("B-1-2", "B-1-2"),
+        ("課綱", "課綱"),
+    ],
+)
+def test_codes_as_schools_write_them(written, code):
+    from youzhi.reader import _normalise_code
+
+    assert _normalise_code(written) == code
+
+
+def test_code_in_next_cell_and_title_with_fiscal_year(tmp_path):
+    path = official_workbook(
+        tmp_path / "next.xlsx",
+        code_label="next-cell",
+        school_title="桃園市立武陵高級中等學校",
+        fill_missing=False,
+        sheet_names={("A", Semester.FIRST): "A1 8-12月", ("A", Semester.SECOND): "工作表2"},
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["工作表2"]
+    ws["B2"] = "ａ１"  # the code cell, full-width and without the hyphen
+    ws["A1"] = ws["A1"].value + " 110會計年度"  # title and fiscal year in one cell
+    ws["A3"] = None
+    wb.save(path)
+    budget = read_budget(path)
+    assert [(b.sheet, b.code, b.semester, b.fiscal_year) for b in budget.sheets] == [
+        ("A1 8-12月", "A", Semester.FIRST, 109),
+        ("工作表2", "A-1", Semester.SECOND, 110),
+    ]
+    assert (budget.school.name, budget.school.county) == ("桃園市立武陵高級中等學校", "桃園市")

@@ -41,7 +41,7 @@ SUMMARY_MARKERS = {
 _PREAMBLE_ROWS = 8  # how far above a header row the title / code / fiscal labels may sit
 _PLACEHOLDER = re.compile(r"[○〇Oo0]{2}")
 _TITLE_SCHOOL = re.compile(r"表\s*y-?1(?:-\d+)?\s*(.*?)\s*優質化")
-_CODE_IN_NAME = re.compile(r"^\s*([A-Z](?:-\d+)*|[一二三四五六七八九十]+(?:-\d+)*)")
+_CODE = re.compile(r"^([A-Z]|[一二三四五六七八九十]+)((?:-?\d+)(?:-\d+)*)?(?![A-Za-z])")
 _LOCAL_SCHOOL = re.compile(r"^(.{2,3}?[市縣])立")
 _YEAR_LABEL = re.compile(r"(\d{2,3})\s*學年度")
 
@@ -179,10 +179,18 @@ class _Reading:
 
 
 def _normalise_code(text: str) -> str:
+    """``Ａ－１`` / ``a-1`` / ``A1 課綱`` → ``A-1``; a code is a letter (or 一…十) plus branch numbers.
+
+    Text that does not start with a code is kept as written (the sub-plan check reports it).
+    """
     t = unicodedata.normalize("NFKC", text).strip().lstrip(":").strip()
-    t = t.replace("–", "-").replace("—", "-").replace("_", "-")
+    t = t.replace("–", "-").replace("—", "-").replace("_", "-").replace("－", "-")
     t = "".join(t.split())
-    return t.upper() if t.isascii() else t
+    found = _CODE.match(t.upper() if t[:1].isascii() else t)
+    if not found:
+        return t
+    head, branches = found.group(1), re.findall(r"\d+", found.group(2) or "")
+    return "-".join([head, *branches])
 
 
 def _preamble(grid: SheetGrid, header_row: int, floor: int) -> _Preamble:
@@ -204,9 +212,10 @@ def _preamble(grid: SheetGrid, header_row: int, floor: int) -> _Preamble:
                         if nxt:
                             found.code, found.code_cell = _normalise_code(nxt), _ref(c2, r)
                             break
-            elif "會計年度" in t and "概算" in t and not found.fiscal_text:
+                continue
+            if "會計年度" in t and "概算" in t and not found.fiscal_text:
                 found.fiscal_text, found.fiscal_cell = t, _ref(c, r)
-            elif ("子計畫經費概算表" in t or t.startswith("表y-1")) and not found.title:
+            if ("子計畫經費概算表" in t or t.startswith("表y-1")) and not found.title:
                 found.title, found.title_row = unicodedata.normalize("NFKC", value).strip(), r
     return found
 
@@ -579,8 +588,8 @@ def read_grids(
         pre, sheet = block.preamble, block.grid.name
         code = pre.code
         if not code:
-            named = _CODE_IN_NAME.match(unicodedata.normalize("NFKC", sheet).upper())
-            code = _normalise_code(named.group(1)) if named else ""
+            token = re.split(r"[\s(]", unicodedata.normalize("NFKC", sheet).strip(), maxsplit=1)[0]
+            code = _normalise_code(token) if _CODE.match(token.upper()) else ""
             if code:
                 reading.problem(
                     sheet,
