@@ -109,8 +109,12 @@ def test_drop_downs_name_the_standard_lists(workbook):
     assert sorted(listed("yz_counties")) == sorted(tiers.counties(115))
     ws = wb["C(1-7月)"]
     rules = {(str(dv.sqref), dv.formula1): dv for dv in ws.data_validations.dataValidation}
+    # item names: a warning the user may override (the validators report non-standard names)
     assert rules[("B6:B20", "yz_items_operating")].showErrorMessage
-    assert rules[("B22:B26", "yz_items_grants")].showErrorMessage
+    assert rules[("B6:B20", "yz_items_operating")].errorStyle == "warning"
+    assert rules[("B22:B26", "yz_items_grants")].errorStyle == "warning"
+    assert rules[("H6:H20", "yz_sources")].showErrorMessage
+    assert rules[("H6:H20", "yz_sources")].errorStyle in (None, "stop")
     assert not rules[("B30:B37", "yz_items_capital")].showErrorMessage  # 資本門: any equipment name
     assert {k[1] for k in rules} >= {"yz_categories", "yz_sources"}
     school = {dv.formula1 for dv in wb["基本資料"].data_validations.dataValidation}

@@ -96,6 +96,7 @@ class Validation:
     source: str
     strict: bool = True
     message: str = ""  # zh-TW input message
+    warn_only: bool = False  # with strict: a warning the user may override instead of a stop
 
 
 @dataclass
@@ -366,8 +367,8 @@ def y2_sheet(budget: Budget) -> SheetSpec:
     notes = (
         "說明：",
         "1. 優質化專案補助款：係指教育部的補助款。",
-        "2. 直轄市(縣市)立主管機關配合款：依照高中優質化補助方案經費要點，"
-        "就各直轄市、縣(市)政府財力級次，給予不同補助比率。",
+        f"2. 直轄市(縣市)立主管機關配合款：依照{forms.programme(budget.programme, budget.academic_year).name}"
+        "經費要點，就各直轄市、縣(市)政府財力級次，給予不同補助比率。",
         "3. 經費配置來源合計數應等於整體經費分析合計數。",
     )
     for i, text in enumerate(notes):

@@ -236,6 +236,9 @@ def write_sheet(workbook: xlsxwriter.Workbook, spec: SheetSpec, formats: dict) -
         if v.strict:
             options["error_title"] = "不在清單中"
             options["error_message"] = "請自下拉選單選擇。"
+            if v.warn_only:
+                options["error_type"] = "warning"
+                options["error_message"] = "名稱不在經費編列基準表中，確定要使用嗎？"
         else:
             options["show_error"] = False
         ws.data_validation(v.first_row - 1, v.first_col - 1, v.last_row - 1, v.last_col - 1, options)

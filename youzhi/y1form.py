@@ -162,7 +162,9 @@ def y1_form(
         capital = category == forms.CAPITAL
         message = "請填設備名稱（可自行輸入）" if capital else "請自下拉選單選擇經費項目（依經費編列基準表）"
         sheet.validations.append(
-            Validation(span.first, 2, span.last, 2, f"={item_names[category]}", not capital, message)
+            Validation(
+                span.first, 2, span.last, 2, f"={item_names[category]}", not capital, message, warn_only=True
+            )
         )
         sheet.validations.append(
             Validation(span.first, 8, span.last, 8, "=yz_sources", True, "空白視為教育部補助款")
