@@ -24,11 +24,14 @@ def limit_text(rule) -> str:
         return f"最低時薪×{rule.params.get('factor', '1.2')}"
     if isinstance(rule.limit, str):
         return f"{float(rule.limit) * 100:g}%"
-    cases = [f"{c.get('label', '')} {c['limit']:,}" for c in rule.params.get("cases", ())]
     if rule.kind == "unit_range":
         return f"{rule.params.get('minimum', 0):,}～{rule.limit:,} 元"
-    parts = ([f"{rule.limit:,} 元"] if isinstance(rule.limit, int) else []) + cases
-    return "；".join(parts)
+    cases = [f"{c.get('label', '')} {c['limit']:,} 元" for c in rule.params.get("cases", ())]
+    if not isinstance(rule.limit, int):
+        return "；".join(cases)
+    if cases:
+        return "；".join([*cases, f"其他 {rule.limit:,} 元"])
+    return f"{rule.limit:,} 元"
 
 
 def as_dict(rule) -> dict:
