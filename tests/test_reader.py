@@ -271,3 +271,20 @@ def test_code_in_next_cell_and_title_with_fiscal_year(tmp_path):
         ("工作表2", "A-1", Semester.SECOND, 110),
     ]
     assert (budget.school.name, budget.school.county) == ("桃園市立武陵高級中等學校", "桃園市")
+
+
+def test_a_code_outside_the_programme_is_reported(tmp_path):
+    path = official_workbook(
+        tmp_path / "e.xlsx",
+        fill_missing=False,
+        blocks={
+            ("E", Semester.FIRST): [
+                {"category": "業務費", "item": "雜支", "unit": "式", "quantity": 1, "unit_price": 1}
+            ]
+        },
+    )
+    budget = read_budget(path, programme="senior-high")
+    assert [(p.cell, p.message) for p in budget.problems] == [
+        ("A2", "子計畫代碼「E」不是本方案的子計畫（A、B、C、D）")
+    ]
+    assert rollup.grand_total(budget) == 1000

@@ -553,7 +553,8 @@ def read_grids(
     programme: str | None = None,
     academic_year: int | None = None,
 ) -> Budget:
-    """Read sheet grids (from a file or a live book) into a ``Budget``."""
+    """Read sheet grids (from a file or a live book) into a ``Budget`` (``engine`` is ignored: the
+    grids are already loaded; it is accepted so callers can pass the same options as ``read_budget``)."""
     reading = _Reading()
     fingerprint = _key_values(grids.sheet(FINGERPRINT_SHEET))
     facts = _key_values(grids.sheet(SCHOOL_SHEET))
@@ -624,6 +625,7 @@ def read_grids(
             programme = "vocational"
 
     standard = set(forms.recurrent_items(programme, academic_year))
+    prog = forms.programme(programme, academic_year)
     budget = Budget(programme=programme, academic_year=academic_year, path=grids.path)
     seen: set[tuple[str, Semester]] = set()
     for block, code, semester, fy in placed:
@@ -652,6 +654,13 @@ def read_grids(
                 anchor,
                 f"標示為 {fy} 會計年度，但 {academic_year} 學年度{semester.label}({semester.months})"
                 f"應為 {expected} 會計年度，以 {expected} 計算",
+            )
+        if prog.subplan(code) is None:
+            known = "、".join(sp.code for sp in prog.subplans)
+            reading.problem(
+                sheet,
+                block.preamble.code_cell or anchor,
+                f"子計畫代碼「{code}」不是本方案的子計畫（{known}）",
             )
         if (code, semester) in seen:
             reading.problem(sheet, anchor, f"子計畫 {code}（{semester.months}）出現不只一次，皆納入彙總")
