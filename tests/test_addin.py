@@ -231,3 +231,31 @@ def test_one_xlwings_version_everywhere(built):
     vba = _modules(built)["xlwings"]
     assert f'Public Const XLWINGS_VERSION As String = "{xlwings.__version__}"' in vba
     assert 'Public Const PROJECT_NAME As String = "youzhi"' in vba
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_reads_the_vba_project_independently(tmp_path):
+    """LibreOffice's own MS-OVBA importer (not oletools) recovers every module with its type.
+
+    LibreOffice cannot open an .xlam, so the same vbaProject.bin goes into an .xlsm; LibreOffice
+    converts it to .ods and stores each imported module as Basic/VBAProject/<name>.xml.
+    """
+    pytest.importorskip("ms_ovba", reason="the add-in build needs ms-ovba (dev extras)")
+    import html
+
+    import lo
+
+    modules = build.all_modules()
+    build.write_vba_project(modules, tmp_path / "vbaProject.bin")
+    xlsm = tmp_path / "project.xlsm"
+    build.write_workbook(tmp_path / "vbaProject.bin", build.read_conf(), xlsm)
+    ods = lo.convert([xlsm], tmp_path / "lo", "ods")[xlsm]
+    kinds = {"std": "normal", "class": "class", "document": "document"}
+    with zipfile.ZipFile(ods) as package:
+        for module in modules:
+            xml = package.read(f"Basic/VBAProject/{module.name}.xml").decode("utf-8")
+            assert f'script:moduleType="{kinds[module.kind]}"' in xml, module.name
+            text = html.unescape(re.sub(r"<[^>]+>", "", xml))
+            for line in module.source.split("\n"):
+                if not line.startswith("Attribute "):  # LibreOffice drops attribute lines
+                    assert line.rstrip() in text, (module.name, line)
