@@ -12,6 +12,7 @@ Nothing here ever blocks a save or changes what the user typed: marks are fills,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -72,6 +73,7 @@ def _counts(findings) -> str:
 def _guarded(macro):
     """Show a user-facing error (YouzhiError) as one zh-TW message box instead of a traceback."""
 
+    @functools.wraps(macro)
     def run(*args, **kwargs):
         try:
             return macro(*args, **kwargs)
@@ -80,7 +82,6 @@ def _guarded(macro):
             xa.alert(book, str(exc), TITLE)
             return str(exc)
 
-    run.__name__, run.__doc__ = macro.__name__, macro.__doc__
     return run
 
 
@@ -246,9 +247,18 @@ def new_template(academic_year=None, programme=None) -> str:
     if not folder.is_dir():
         folder = Path.home()
     label = forms.programme(programme_id, year).short
-    path = write_template(folder / f"{year}學年度{label}經費表.xlsx", programme_id, year)
+    path = write_template(_free_name(folder, f"{year}學年度{label}經費表"), programme_id, year)
     _open(path)
     return str(path)
+
+
+def _free_name(folder: Path, stem: str) -> Path:
+    """``stem.xlsx`` in ``folder``, or ``stem (2).xlsx`` … so that no existing file is ever replaced."""
+    path, n = folder / f"{stem}.xlsx", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem} ({n}).xlsx"
+    return path
 
 
 def _open(path: Path) -> None:

@@ -225,6 +225,9 @@ def test_new_template_writes_the_year_and_programme_asked_for(tmp_path, monkeypa
     budget = read_budget(path)
     assert (budget.academic_year, budget.programme) == (115, "vocational")
     assert str(path) in actions(book, "alert")[-1]["args"][0]  # the remote engine cannot open files
+    mine = path.read_bytes()
+    again = Path(macros.new_template("115", "高職"))
+    assert again.name == path.stem + " (2).xlsx" and path.read_bytes() == mine  # never replaces a file
 
 
 def test_new_template_explains_bad_input(tmp_path, monkeypatch):
