@@ -160,3 +160,17 @@ def test_a_user_adds_a_rate_table_without_code(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("YOUZHI_TABLES")
         tables.clear_cache()
+
+
+def test_cli_survives_a_closed_pipe():
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        f"{sys.executable} -m youzhi.cli rules | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in proc.stderr
