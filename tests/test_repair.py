@@ -9,10 +9,11 @@ import lo
 import openpyxl
 import pytest
 from hostile import with_macros
-from officialish import VARIANTS, variant_workbook
+from officialish import VARIANTS, official_workbook, variant_workbook
 from openpyxl.comments import Comment
 
 from youzhi import computed, rollup
+from youzhi.calendar import Semester
 from youzhi.cli import main
 from youzhi.money import cell_to_yuan
 from youzhi.reader import read_budget
@@ -211,3 +212,30 @@ def test_xlsm_keeps_its_macros(tmp_path):
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
         assert b.read("xl/vbaProject.bin") == a.read("xl/vbaProject.bin")
         assert b"macroEnabled" in b.read("[Content_Types].xml")
+
+
+def test_requests_of_a_code_without_sheets_are_kept_in_a_comment(tmp_path):
+    src = official_workbook(
+        tmp_path / "orphan.xlsx",
+        fill_missing=False,
+        blocks={
+            ("A", Semester.FIRST): [
+                {"category": "業務費", "item": "雜支", "unit": "式", "quantity": 1, "unit_price": 1}
+            ]
+        },
+        applied={"A": 1, "D": 250.5},
+        approved={"D": 200},
+    )
+    # y-2 of this file lists only code A; add a D row as a school would keep it after deleting D's sheets
+    wb = openpyxl.load_workbook(src)
+    y2 = wb["y-2"]
+    y2.insert_rows(6)
+    y2["A6"], y2["J6"], y2["K6"] = "D", 250.5, 200
+    wb.save(src)
+    budget = read_budget(src)
+    assert budget.applied == {"A": 1000, "D": 250500} and budget.approved == {"D": 200000}
+    assert any(p.cell == "J6" and "找不到子計畫 D" in p.message for p in budget.problems)
+    report = repair_workbook(src, tmp_path / "out.xlsx")
+    note = openpyxl.load_workbook(tmp_path / "out.xlsx")["y-2"]["A1"].comment.text
+    assert "D：申請金額 250.500，核定金額 200.000" in note
+    assert "y-2!A1" in report.typed_kept

@@ -496,10 +496,11 @@ def _merge_school(base: School, override: School | None) -> School:
     )
 
 
-def _requests(grid: SheetGrid, reading: _Reading) -> tuple[dict[str, int], dict[str, int]]:
+def _requests(grid: SheetGrid, reading: _Reading, codes: set[str]) -> tuple[dict[str, int], dict[str, int]]:
     """y-2 申請金額 / 核定金額 per code (typed by the school or the office), 元."""
     applied: dict[str, int] = {}
     approved: dict[str, int] = {}
+    where: dict[str, str] = {}
     for r, row in enumerate(grid.rows, start=1):
         heads = {norm(v): c for c, v in enumerate(row, start=1) if isinstance(v, str) and v}
         if "申請金額" not in heads and "核定金額" not in heads:
@@ -518,7 +519,13 @@ def _requests(grid: SheetGrid, reading: _Reading) -> tuple[dict[str, int], dict[
                 yuan = _money(reading, grid.name, _ref(col, r2), grid.value(r2, col), label)
                 if yuan is not None:
                     target[code] = yuan
+                    where.setdefault(code, _ref(col, r2))
         break
+    for code, ref in where.items():
+        if code not in codes:
+            reading.problem(
+                grid.name, ref, f"y-2 的「{code}」列填有申請或核定金額，但找不到子計畫 {code} 的概算表"
+            )
     return applied, approved
 
 
@@ -697,6 +704,8 @@ def read_grids(
     budget.school = _merge_school(base, school)
 
     if "y-2" in summaries:
-        budget.applied, budget.approved = _requests(summaries["y-2"], reading)
+        budget.applied, budget.approved = _requests(
+            summaries["y-2"], reading, {b.code for b in budget.sheets}
+        )
     budget.problems = reading.problems
     return budget

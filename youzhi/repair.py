@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from youzhi import computed
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 from youzhi.model import Budget, School
+from youzhi.money import format_kiloyuan
 from youzhi.reader import SCHOOL_SHEET, is_summary_sheet, read_budget
 from youzhi.sheets import SheetGrid
 
@@ -221,8 +222,31 @@ def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
             report.rebuilt.append(ws.title)
         _write_spec(ws, spec, styles, report)
         _restore_comments(ws, comments)
+        if kind == "y-2":
+            _note_orphan_requests(ws, budget, report)
     if SCHOOL_SHEET in wb.sheetnames and computed.SCHOOL_NAME in specs:
         _repair_school_sheet(wb[SCHOOL_SHEET], specs[computed.SCHOOL_NAME], report)
+
+
+def _note_orphan_requests(ws, budget: Budget, report: RepairReport) -> None:
+    """申請 / 核定 amounts typed for a code that has no y-1 sheet have no row in the rebuilt y-2:
+    keep them in a comment on the title so nothing typed is lost."""
+    present = {b.code for b in budget.sheets}
+    orphans = sorted((set(budget.applied) | set(budget.approved)) - present)
+    if not orphans:
+        return
+    parts = []
+    for code in orphans:
+        figures = [
+            f"{label} {format_kiloyuan(amounts[code])}"
+            for label, amounts in (("申請金額", budget.applied), ("核定金額", budget.approved))
+            if code in amounts
+        ]
+        parts.append(f"{code}：{'，'.join(figures)}")
+    text = "youzhi 修復前 y-2 另有下列代碼（無對應概算表）：" + "；".join(parts)
+    cell = ws["A1"]
+    cell.comment = Comment(f"{cell.comment.text}\n{text}" if cell.comment else text, "youzhi")
+    report.typed_kept.append(f"{ws.title}!A1")
 
 
 def _restore_comments(ws, comments: dict) -> None:
@@ -232,8 +256,8 @@ def _restore_comments(ws, comments: dict) -> None:
         if type(cell).__name__ == "MergedCell":
             rng = next(m for m in ws.merged_cells.ranges if coord in m)
             cell = ws.cell(rng.min_row, rng.min_col)
-            if cell.comment is not None:
-                comment = Comment(f"{cell.comment.text}\n{comment.text}", cell.comment.author)
+        if cell.comment is not None:
+            comment = Comment(f"{cell.comment.text}\n{comment.text}", cell.comment.author)
         cell.comment = comment
 
 
