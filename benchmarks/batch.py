@@ -160,58 +160,72 @@ def raw_read(path: str) -> int:
     return cells
 
 
-def raw_rate(files: list[Path], jobs: int) -> float:
+def raw_rate(files: list[Path], jobs: int) -> tuple[float, float]:
+    """(files per second, CPU seconds per file) of plain python-calamine reads."""
     paths = [str(p) for p in files]
+    cpu = time.process_time()
     start = time.perf_counter()
     if jobs == 1:
         for path in paths:
             raw_read(path)
+        cpu = time.process_time() - cpu
     else:
+        before = _cpu_children()
         with ProcessPoolExecutor(jobs) as pool:
             list(pool.map(raw_read, paths, chunksize=16))
-    return len(paths) / (time.perf_counter() - start)
+        cpu = _cpu_children() - before
+    return len(paths) / (time.perf_counter() - start), cpu / len(paths)
 
 
 # ------------------------------------------------------------------ batch under a memory sampler
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(p) for p in handle.read().split()]
+    except OSError:
+        return []
+
+
 def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants (from /proc)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+    """Resident bytes of ``root`` and all its descendants (from /proc; cheap: only the tree is read)."""
     page = os.sysconf("SC_PAGE_SIZE")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21]) * page
-    tree, frontier = {root}, [root]
+    total, frontier = 0, [root]
     while frontier:
         pid = frontier.pop()
-        for child, parent in parents.items():
-            if parent == pid and child not in tree:
-                tree.add(child)
-                frontier.append(child)
-    return sum(rss.get(pid, 0) for pid in tree)
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                total += int(handle.read().split()[1]) * page
+        except OSError:
+            continue
+        frontier.extend(_children(pid))
+    return total
+
+
+def _cpu_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_batch(folder: Path, jobs: int, out: Path) -> dict:
     command = [sys.executable, "-m", "youzhi.cli", "batch", str(folder), "-o", str(out), "--no-progress"]
     command += ["--jobs", str(jobs)]
+    cpu_before = _cpu_children()
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss(process.pid))
-        time.sleep(0.02)
+        time.sleep(0.05)
     elapsed = time.perf_counter() - start
     stderr = process.stderr.read()
     if process.returncode not in (0, 1):
         raise SystemExit(f"youzhi batch failed ({process.returncode}):\n{stderr}")
-    return {"seconds": elapsed, "peak_tree_mb": peak / 2**20, "summary": stderr.strip().splitlines()[-1]}
+    return {
+        "seconds": elapsed,
+        "cpu": _cpu_children() - cpu_before,
+        "peak_tree_mb": peak / 2**20,
+        "summary": stderr.strip().splitlines()[-1],
+    }
 
 
 def main() -> None:
@@ -231,22 +245,25 @@ def main() -> None:
         print(f"generated {len(files)} workbooks ({args.bases} distinct, mean {size:.0f} KB) "
               f"in {took:.1f} s; {os.cpu_count()} CPUs, --jobs {args.jobs}")  # fmt: skip
         raw_read(str(files[0]))  # warm the import
-        raw1 = raw_rate(files, 1)
-        rawj = raw_rate(files, args.jobs)
-        print(f"raw python-calamine read, all sheets: {raw1:7.1f} files/s (1 process), "
+        raw1, raw1_cpu = raw_rate(files, 1)
+        rawj, _ = raw_rate(files, args.jobs)
+        print(f"raw python-calamine read, all sheets: {raw1:7.1f} files/s (1 process, "
+              f"{raw1_cpu * 1000:.2f} ms CPU a file), "
               f"{rawj:7.1f} files/s ({args.jobs} processes)")  # fmt: skip
         out = Path(tempfile.mkdtemp(prefix="youzhi-bench-report-"))  # outside the inputs
         quarter = run_batch(folder / "part0", args.jobs, out / "quarter.xlsx")
         full = run_batch(folder, args.jobs, out / "full.xlsx")
         for label, count, res in (("N/4", len(files) // 4, quarter), ("N", len(files), full)):
             rate = count / res["seconds"]
-            print(f"youzhi batch {label:>3} = {count:5d} files: {res['seconds']:6.2f} s, {rate:7.1f} files/s "
-                  f"({rate / raw1:.2f}× raw 1-process, {rate / rawj:.2f}× raw {args.jobs}-process), "
-                  f"peak RSS parent+workers {res['peak_tree_mb']:.0f} MB")  # fmt: skip
+            print(f"youzhi batch {label:>3} = {count:5d} files: {res['seconds']:6.2f} s wall, "
+                  f"{rate:7.1f} files/s = {rate / raw1:.2f}× raw (1 process); "
+                  f"{res['cpu'] / count * 1000:.2f} ms CPU a file "
+                  f"(all processes); peak RSS parent+workers {res['peak_tree_mb']:.0f} MB")  # fmt: skip
         largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"largest single process RSS (getrusage children): {largest:.0f} MB")
-        print(f"report: {full['summary']}")
-        print(f"report size: {(out / 'full.xlsx').stat().st_size / 2**20:.1f} MB")
+        print(f"batch's own summary: {full['summary']}")
+        print(f"report size: {(out / 'full.xlsx').stat().st_size / 2**20:.1f} MB; "
+              f"load average during the run: {os.getloadavg()[0]:.2f}")  # fmt: skip
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from youzhi import batch_pool, forms
 from youzhi.annotate import SEVERITY_LABELS  # one wording of severities everywhere
 from youzhi.errors import UnreadableWorkbook, YouzhiError
-from youzhi.safety import check_file
 
 EXTENSIONS = (".xlsx", ".xlsm")
 DEFAULT_TIMEOUT = 30.0  # seconds per file
@@ -161,8 +160,7 @@ def _check(path: str, options: Options) -> dict:
     from youzhi.reader import read_grids
     from youzhi.sheets import load_grids
 
-    check_file(path)
-    grids = load_grids(path, engine="calamine")  # values suffice: no file needs openpyxl here
+    grids = load_grids(path, engine="calamine")  # runs safety.check_file first; values suffice here
     budget = read_grids(grids, programme=options.programme, academic_year=options.academic_year)
     findings = [
         (f.sheet, f.cell, f.rule, f.severity, f.message, _plain(f.value), _plain(f.limit), f.citation)

@@ -44,32 +44,60 @@ def xml_text(text: str) -> str:
     """Text as Excel stores it: XML-escaped, control characters as ``_xHHHH_``, at most 32,767 chars."""
     if len(text) > MAX_TEXT:
         text = text[:MAX_TEXT]
+    if text.isprintable() and "&" not in text and "<" not in text and ">" not in text and "_x" not in text:
+        return text  # the common case, decided by C-speed scans
     if not _NEEDS_ESCAPE.search(text):
         return text
     text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return escape(text)
 
 
+_ROW_OPEN = f'<row r="{ROW}">'
+_TEXT = [f'<c r="{letter}{ROW}" t="inlineStr"><is><t>' for letter in _LETTERS]
+_TEXT_KEEP = [f'<c r="{letter}{ROW}" t="inlineStr"><is><t xml:space="preserve">' for letter in _LETTERS]
+_NUMBER = {
+    style: [f'<c r="{letter}{ROW}" s="{style}"><v>' for letter in _LETTERS] for style in set(STYLE.values())
+}
+
+
 def row_xml(values, kinds) -> str:
-    """One row rendered with ``ROW`` for its number; ``kinds`` are column kinds (see ``STYLE``)."""
-    parts = [f'<row r="{ROW}">']
+    """One row rendered with ``ROW`` for its number; ``kinds`` are column kinds (see ``STYLE``).
+
+    Blank cells (None, "") are left out; NaN and infinities too (they have no cell value). Hot path:
+    ~60 rows a school, so the cell openings are prepared once per column.
+    """
+    parts = [_ROW_OPEN]
+    add = parts.append
     for index, value in enumerate(values):
-        if value is None or value == "":
+        kind = type(value)
+        if kind is str:
+            if not value:
+                continue
+            add((_TEXT_KEEP if value[0].isspace() or value[-1].isspace() else _TEXT)[index])
+            add(xml_text(value))
+            add("</t></is></c>")
+        elif kind is int:
+            add(_NUMBER[STYLE[kinds[index]]][index])
+            add(str(value))
+            add("</v></c>")
+        elif value is None:
             continue
-        ref = _LETTERS[index] + ROW
-        if isinstance(value, str):
-            keep = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
-            parts.append(f'<c r="{ref}" t="inlineStr"><is><t{keep}>{xml_text(value)}</t></is></c>')
-        elif isinstance(value, bool):
-            parts.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-        elif isinstance(value, int):
-            parts.append(f'<c r="{ref}" s="{STYLE[kinds[index]]}"><v>{value}</v></c>')
-        elif isinstance(value, float):
-            if math.isfinite(value):  # NaN and infinities have no cell value: left blank
-                parts.append(f'<c r="{ref}" s="{STYLE[kinds[index]]}"><v>{value!r}</v></c>')
+        elif kind is float:
+            if math.isfinite(value):
+                add(_NUMBER[STYLE[kinds[index]]][index])
+                add(repr(value))
+                add("</v></c>")
+        elif kind is bool:
+            add(f'<c r="{_LETTERS[index]}{ROW}" t="b"><v>{int(value)}</v></c>')
+        elif isinstance(value, int):  # int subclasses (IntEnum …)
+            add(_NUMBER[STYLE[kinds[index]]][index])
+            add(str(int(value)))
+            add("</v></c>")
         else:
-            parts.append(f'<c r="{ref}" t="inlineStr"><is><t>{xml_text(str(value))}</t></is></c>')
-    parts.append("</row>")
+            add(_TEXT[index])
+            add(xml_text(str(value)))
+            add("</t></is></c>")
+    add("</row>")
     return "".join(parts)
 
 
