@@ -45,22 +45,21 @@ def _caller():
 
 
 def _read(book):
-    """The caller's workbook as a ``Budget`` (``UnreadableWorkbook`` when it is not a budget form)."""
+    """The caller's workbook as (``Budget``, grids); ``UnreadableWorkbook`` when it is not a budget form."""
     from youzhi.reader import read_grids
 
-    return read_grids(xa.grids_from_book(book))
+    grids = xa.grids_from_book(book)
+    return read_grids(grids), grids
 
 
-def _findings(budget) -> list:
-    """The validators' findings plus what the reader could not read (each once)."""
-    from validators import check
-    from validators.finding import Finding
+def _findings(budget, grids=None) -> list:
+    """What ``youzhi check`` finds (reader problems included, as rule YZ001), errors first."""
+    import validators
 
-    found = list(check(budget))
-    seen = {(f.sheet, f.cell, f.message) for f in found}
-    for p in budget.problems:
-        if (p.sheet, p.cell, p.message) not in seen:
-            found.append(Finding("YZ001", p.severity, p.sheet, p.cell, p.message))
+    try:
+        found = list(validators.check(budget, grids=grids))
+    except validators.RuleTableError as exc:
+        raise YouzhiError(str(exc)) from exc
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(found, key=lambda f: order.get(f.severity, 3))
 
@@ -98,7 +97,7 @@ def check() -> str:
     """檢核: mark every finding (fill + note), list them on 檢核結果, and say how it went."""
     book = _caller()
     _clear(book)
-    findings = _findings(_read(book))
+    findings = _findings(*_read(book))
     by_cell: dict[tuple[str, str], list] = {}
     for f in findings:
         if f.sheet and f.cell:
@@ -331,10 +330,10 @@ def on_save() -> str:
     try:
         book = _caller()
         try:
-            budget = _read(book)
+            budget, grids = _read(book)
         except UnreadableWorkbook:
             return ""  # not a 優質化 workbook after all
-        findings = [f for f in _findings(budget) if f.severity in ("error", "warning")]
+        findings = [f for f in _findings(budget, grids) if f.severity in ("error", "warning")]
         if not findings:
             return ""
         lines = [f"存檔前檢核：{_counts(findings)}（檔案照常儲存）。"]

@@ -8,7 +8,11 @@ are applied to the file (``apply_actions``, as a client would) and LibreOffice r
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from officialish import official_workbook
@@ -16,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from remote_payload import actions, apply_actions, enable_remote_engine, payload_from_xlsx, remote_book
 
 import macros
-from youzhi import annotate, rollup
+from youzhi import annotate, cli, rollup
 from youzhi.calendar import Semester
 from youzhi.reader import read_budget
 from youzhi.template import write_template
@@ -51,9 +55,13 @@ def _cell(action) -> str:
 
 
 def _file_findings(path):
-    """What ``youzhi check`` finds in the same file (the CLI's own path: file → reader → validators)."""
-    budget = read_budget(path)
-    return macros._findings(budget)
+    """What ``youzhi check --json`` reports for the same file, errors first (as the add-in lists them)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        cli.main(["check", str(path), "--json"])
+    found = [SimpleNamespace(**f) for f in json.loads(out.getvalue())["findings"]]
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(found, key=lambda f: order[f.severity])
 
 
 def test_check_marks_every_finding_and_writes_the_result_sheet(faulty):
@@ -66,8 +74,8 @@ def test_check_marks_every_finding_and_writes_the_result_sheet(faulty):
     fills = {(a["sheet_position"], _cell(a)): a["args"][0] for a in actions(book, "setRangeColor")}
     assert fills[(0, "E6")] == macros.FILLS["error"]
     assert fills[(0, "G7")] == macros.FILLS["error"]
-    marked = {(f.sheet, f.cell) for f in expected if f.cell}
-    assert len(fills) == len(marked)
+    filled = {(f.sheet, f.cell) for f in expected if f.cell and f.severity in ("error", "warning")}
+    assert len(fills) == len(filled)
 
     notes = {a["args"][0]: a["args"][1] for a in actions(book, "addNote")}
     assert "3,000" in notes["$E$6"] and "2,000" in notes["$E$6"] and notes["$E$6"].startswith("[錯誤] YZ201")
@@ -176,7 +184,7 @@ def test_on_save_is_silent_for_other_workbooks_and_clean_ones(tmp_path):
 def test_on_save_never_raises(faulty, monkeypatch):
     book = remote_book(faulty)
 
-    def broken(budget):
+    def broken(*args):
         raise RuntimeError("規則表損毀")
 
     monkeypatch.setattr(macros, "_findings", broken)
