@@ -117,6 +117,7 @@ SENIOR_CLEAN_FIRST = [
     L("數位相機", "臺", 1, 10, "活動紀錄", cat=CAP),
     L("雷射印表機", "臺", 1, 20, "講義列印", cat=CAP),
     L("單槍投影機", "臺", 2, 25, "專科教室教學", cat=CAP),
+    L("圖書", "冊", 60, 0.45, "課程用書大量購置，納入圖書館藏", cat=CAP),  # 設備費 三: books stay 資本門
 ]
 # 下學期 (110 = January 2021): the minimum wage is 160 元, so 158 元 an hour would be too low.
 SENIOR_CLEAN_SECOND = [

@@ -12,6 +12,9 @@ def capital_minimum(rule, line, env):
     price = env.price
     if line.category != forms.CAPITAL or price is None or price <= 0 or price >= rule.limit:
         return
+    exempt = rule.params.get("exempt_any", ())
+    if exempt and names.matches({"any": exempt}, env.item_text, env.purpose_text):
+        return  # books and DVDs bought in quantity for the curriculum are 設備及投資 (設備費 三)
     msg = (
         f"{label(line)}列於資本門，單價 {yuan_text(price)} 未達 {rule.limit:,} 元；"
         "單價未達一萬元者屬經常門（物品費），請改列。"
