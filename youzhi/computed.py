@@ -116,6 +116,7 @@ class SheetSpec:
     fit_width: bool = True  # fit all columns on one page width
     fit_height: int = 0  # pages tall when fitting (0: as many as needed)
     print_title_rows: tuple[int, int] | None = None  # rows repeated on every printed page (1-based)
+    freeze_rows: int = 0  # rows kept in view when scrolling (0: none)
 
     def add(self, row: int, col: int, value: object = None, style: str = "", **kw) -> CellSpec:
         spec = CellSpec(self.name, row, col, value=value, style=style, **kw)

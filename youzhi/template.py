@@ -132,6 +132,7 @@ def build_budget(
 
 
 _FUNCTION = re.compile(r"([A-Z][A-Z0-9._]*)\(")
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"")
 PORTABLE_FUNCTIONS = frozenset(
     {
         "SUM",
@@ -157,7 +158,8 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
     (half the writing time). Anything else still goes through XlsxWriter's own preparation."""
 
     def _prepare_formula(self, formula, expand_future_functions=False):
-        if set(_FUNCTION.findall(formula)) <= PORTABLE_FUNCTIONS and not formula.startswith("{"):
+        bare = _QUOTED.sub("", formula)  # sheet names and strings may hold anything
+        if set(_FUNCTION.findall(bare)) <= PORTABLE_FUNCTIONS and not formula.startswith("{"):
             return formula[1:] if formula.startswith("=") else formula
         return super()._prepare_formula(formula, expand_future_functions)
 
@@ -251,6 +253,8 @@ def write_sheet(workbook: xlsxwriter.Workbook, spec: SheetSpec, formats: dict) -
     if spec.print_title_rows:
         ws.repeat_rows(spec.print_title_rows[0] - 1, spec.print_title_rows[1] - 1)
     ws.center_horizontally()
+    if spec.freeze_rows:
+        ws.freeze_panes(spec.freeze_rows, 0)
     if spec.hidden:
         ws.hide()
     if spec.protect:

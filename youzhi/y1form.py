@@ -123,7 +123,11 @@ def y1_form(
     block = SubPlanSheet(name, code, semester, fiscal_year(academic_year, semester), list(lines), layout)
     by_row = {line.row: line for line in block.lines}
     sheet = SheetSpec(
-        name, column_widths=dict(Y1_WIDTHS), print_title_rows=(1, layout.header_row), fit_height=1
+        name,
+        column_widths=dict(Y1_WIDTHS),
+        print_title_rows=(1, layout.header_row),
+        fit_height=1,
+        freeze_rows=layout.header_row,
     )
     last_col = 8
     sheet.add(1, 1, y1_title(programme_id, academic_year, semester, school_name), "title")
