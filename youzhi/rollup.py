@@ -251,7 +251,7 @@ def summary(budget: Budget) -> dict:
                 "category": ln.category,
                 "item": ln.item,
                 "unit": ln.unit,
-                "quantity": None if ln.quantity is None else str(ln.quantity.normalize()),
+                "quantity": None if ln.quantity is None else format(ln.quantity.normalize(), "f"),
                 "unit_price": ln.unit_price,
                 "total": ln.amount,
                 "typed_total": ln.typed_total,
