@@ -108,3 +108,8 @@ def test_not_a_budget(tmp_path, capsys):
     assert err.startswith("錯誤：") and err.count("\n") == 1
     assert main(["rollup", str(tmp_path / "missing.xlsx"), "--json"]) == 2
     assert "不存在" in capsys.readouterr().err
+
+
+def test_quantities_are_plain_decimals(files, capsys):
+    data = _json(capsys, files["renamed-text-numbers"])
+    assert sorted(ln["quantity"] for ln in data["lines"]) == ["10", "1000", "2", "2", "5"]
