@@ -307,3 +307,51 @@ def test_clear_marks_on_a_file_annotated_by_the_cli(faulty, tmp_path):
     assert actions(book, "deleteNote") == []
     assert [a["func"] for a in actions(book, "sheetDelete")] == ["sheetDelete"]
     assert message.startswith("已清除 ")
+
+
+class _ExcelSheetApi:
+    """A stand-in for Excel's Worksheet object (COM): only the protection members the adapter uses."""
+
+    def __init__(self, password: str = ""):
+        self.ProtectContents = True
+        self.Protection = SimpleNamespace(
+            AllowFormattingCells=True,
+            AllowFormattingColumns=True,
+            AllowFormattingRows=False,
+            AllowInsertingRows=True,
+            AllowDeletingRows=True,
+            AllowSorting=False,
+            AllowFiltering=False,
+        )
+        self.password, self.calls = password, []
+
+    def Unprotect(self):
+        if self.password:
+            raise RuntimeError("The password you supplied is not correct.")
+        self.calls.append("Unprotect")
+        self.ProtectContents = False
+
+    def Protect(self, **options):
+        self.calls.append(("Protect", options))
+        self.ProtectContents = True
+
+
+def test_protection_is_lifted_while_writing_and_restored(faulty):
+    from youzhi.errors import YouzhiError
+    from youzhi.xlwings_adapter import unprotected
+
+    api = _ExcelSheetApi()
+    sheet = SimpleNamespace(api=api, name="A(8-12月)")
+    with unprotected(sheet):
+        assert api.ProtectContents is False
+    assert api.calls[0] == "Unprotect"
+    assert api.calls[1] == ("Protect", {"Contents": True, **vars(api.Protection)})
+
+    locked = SimpleNamespace(api=_ExcelSheetApi(password="secret"), name="y-2")
+    with pytest.raises(YouzhiError, match="「y-2」設有密碼保護"), unprotected(locked):
+        pass
+
+    book = remote_book(faulty)  # the remote engine has no protection to lift
+    with unprotected(book.sheets[0]):
+        pass
+    assert actions(book) == []

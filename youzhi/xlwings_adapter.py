@@ -12,12 +12,14 @@ This is the only module of the ``youzhi`` package that touches xlwings objects (
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from openpyxl.utils import get_column_letter
 
 from youzhi.computed import STYLES, CellSpec, SheetSpec
+from youzhi.errors import YouzhiError
 from youzhi.sheets import SheetGrid, WorkbookGrids
 
 # --------------------------------------------------------------------------- reading
@@ -60,6 +62,47 @@ def find_sheet(book, name: str):
     return next((s for s in book.sheets if s.name == name), None)
 
 
+# --------------------------------------------------------------------------- sheet protection
+
+# What our templates allow on their protected sheets (youzhi.template); kept when re-protecting.
+_ALLOWANCES = (
+    "AllowFormattingCells",
+    "AllowFormattingColumns",
+    "AllowFormattingRows",
+    "AllowInsertingRows",
+    "AllowDeletingRows",
+    "AllowSorting",
+    "AllowFiltering",
+)
+
+
+@contextlib.contextmanager
+def unprotected(sheet):
+    """Lift a password-less sheet protection while the tool writes, then put it back as it was.
+
+    Our templates protect every sheet (no password) so that formulas stay put; Excel refuses
+    formulas and notes on such a sheet. On engines without Excel's object model (the remote engine)
+    this does nothing. A password-protected sheet raises a zh-TW ``YouzhiError``.
+    """
+    api = sheet.api
+    try:
+        protected = bool(api.ProtectContents)
+    except Exception:  # the remote engine's api is its payload dict: nothing to lift
+        protected = False
+    if not protected:
+        yield
+        return
+    allowances = {name: bool(getattr(api.Protection, name)) for name in _ALLOWANCES}
+    try:
+        api.Unprotect()
+    except Exception:
+        raise YouzhiError(f"工作表「{sheet.name}」設有密碼保護，請先取消保護再執行") from None
+    try:
+        yield
+    finally:
+        api.Protect(Contents=True, **allowances)
+
+
 # --------------------------------------------------------------------------- writing specs
 
 
@@ -78,13 +121,14 @@ def write_cells(book, cells: Iterable[CellSpec], *, styled: bool = False) -> int
         sheet = find_sheet(book, name)
         if sheet is None:
             raise KeyError(name)
-        for run in _runs(specs):
-            first = run[0]
-            target = sheet.range((first.row, first.col), (first.row, first.col + len(run) - 1))
-            target.formula = [[_formula_or_value(c) for c in run]]
-            written += len(run)
-        if styled:
-            _apply_styles(sheet, specs)
+        with unprotected(sheet):
+            for run in _runs(specs):
+                first = run[0]
+                target = sheet.range((first.row, first.col), (first.row, first.col + len(run) - 1))
+                target.formula = [[_formula_or_value(c) for c in run]]
+                written += len(run)
+            if styled:
+                _apply_styles(sheet, specs)
     return written
 
 
@@ -135,8 +179,9 @@ def write_sheet(book, spec: SheetSpec, *, into: str | None = None) -> str:
     """
     if into is not None:
         sheet = find_sheet(book, into)
-        _try(lambda: sheet.used_range.unmerge())
-        sheet.clear_contents()
+        with unprotected(sheet):
+            _try(lambda: sheet.used_range.unmerge())
+            sheet.clear_contents()
         outcome = "rebuilt"
     else:
         sheet = book.sheets.add(spec.name, after=book.sheets[len(book.sheets) - 1])
@@ -146,9 +191,10 @@ def write_sheet(book, spec: SheetSpec, *, into: str | None = None) -> str:
         covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - {(r1, c1)}
     cells = [replace(c, sheet=sheet.name) for c in spec.cells if (c.row, c.col) not in covered]
     write_cells(book, cells, styled=True)
-    for r1, c1, r2, c2 in spec.merges:
-        if (r1, c1) != (r2, c2):
-            _try(lambda a=(r1, c1), b=(r2, c2): sheet.range(a, b).merge())
+    with unprotected(sheet):
+        for r1, c1, r2, c2 in spec.merges:
+            if (r1, c1) != (r2, c2):
+                _try(lambda a=(r1, c1), b=(r2, c2): sheet.range(a, b).merge())
     for col, width in spec.column_widths.items():
         letter = get_column_letter(col)
         _try(lambda c=letter, w=width: setattr(sheet.range(f"{c}:{c}"), "column_width", w))
@@ -203,17 +249,22 @@ def place_marks(book, marks: Iterable[Mark]) -> list[Placed]:
         else:
             merged[key] = mark
     placed = []
+    by_sheet: dict[str, list[Mark]] = {}
     for mark in merged.values():
-        sheet = find_sheet(book, mark.sheet)
-        if sheet is None or not mark.cell:
-            placed.append(Placed(mark, False, False))
+        by_sheet.setdefault(mark.sheet, []).append(mark)
+    for name, sheet_marks in by_sheet.items():
+        sheet = find_sheet(book, name)
+        if sheet is None:
+            placed += [Placed(mark, False, False) for mark in sheet_marks]
             continue
-        rng = sheet.range(mark.cell)
-        old_fill = ""
-        if mark.fill:
-            old_fill = _read_fill(rng)
-            rng.color = mark.fill
-        placed.append(Placed(mark, bool(mark.fill), _add_note(rng, mark.note), old_fill))
+        with unprotected(sheet):
+            for mark in sheet_marks:
+                rng = sheet.range(mark.cell)
+                old_fill = ""
+                if mark.fill:
+                    old_fill = _read_fill(rng)
+                    rng.color = mark.fill
+                placed.append(Placed(mark, bool(mark.fill), _add_note(rng, mark.note), old_fill))
     return placed
 
 
@@ -245,16 +296,17 @@ def remove_mark(book, sheet_name: str, cell: str, *, filled: bool, noted: bool, 
     sheet = find_sheet(book, sheet_name)
     if sheet is None or not cell:
         return False
-    rng = sheet.range(cell)
-    if filled:
-        rng.color = old_fill or None
-    if noted:
-        try:
-            note = rng.note
-            if note is not None:
-                note.delete()
-        except (NotImplementedError, AttributeError):
-            pass
+    with unprotected(sheet):
+        rng = sheet.range(cell)
+        if filled:
+            rng.color = old_fill or None
+        if noted:
+            try:
+                note = rng.note
+                if note is not None:
+                    note.delete()
+            except (NotImplementedError, AttributeError):
+                pass
     return True
 
 
