@@ -355,3 +355,27 @@ def test_protection_is_lifted_while_writing_and_restored(faulty):
     with unprotected(book.sheets[0]):
         pass
     assert actions(book) == []
+
+
+def test_our_own_template_is_checked_and_repaired_like_the_official_form(tmp_path):
+    from builders import filled_template
+
+    path = filled_template(
+        tmp_path / "template.xlsx",
+        school={"name": "示範高中", "authority": "直轄市立", "county": "新北市"},
+        blocks={("A", Semester.FIRST): [LECTURE, NO_PURPOSE]},
+    )
+    expected = _file_findings(path)
+    book = remote_book(path)
+    macros.check()
+    table = actions(book, "setValues")[-1]["values"]
+    assert [(r[1], r[2], r[3]) for r in table[1:]] == [(f.rule, f.sheet, f.cell) for f in expected]
+    assert {"YZ201", "YZ101"} <= {f.rule for f in expected}
+
+    book = remote_book(path)
+    assert macros.on_save().startswith("存檔前檢核：錯誤 ")
+
+    book = remote_book(path)
+    message = macros.repair()
+    assert "y-2、y-3、y-4、基本資料" in message
+    assert actions(book, "addSheet") == []
