@@ -227,6 +227,15 @@ def test_cli_refuses_missing_folder_and_wrong_suffix(tmp_path, capsys):
     assert "輸出資料夾不存在" in err and ".xlsx" in err
 
 
+def test_cli_never_overwrites_without_force(tmp_path, capsys):
+    out = tmp_path / "filled.xlsx"
+    out.write_bytes(b"a filled workbook")
+    assert main(["template", "--year", "115", "-o", str(out)]) == 2
+    assert "檔案已存在" in capsys.readouterr().err and out.read_bytes() == b"a filled workbook"
+    assert main(["template", "--year", "115", "-o", str(out), "--force"]) == 0
+    assert zipfile.is_zipfile(out)
+
+
 def test_cli_school_options_fill_the_school_block(tmp_path):
     out = tmp_path / "s.xlsx"
     argv = ["template", "--year", "115", "--school", "北市高中", "--county", "台北市", "--authority", "市立"]

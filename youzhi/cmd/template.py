@@ -22,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--subplans", default=None, help="子計畫代碼，以逗號分隔，例如 A-1,A-2,B,C,D")
     parser.add_argument("--lines", default="15,5,8", help="每張 y-1 的空白列數：業務費,獎補助費,設備及投資")
     parser.add_argument("-o", "--output", required=True, help="輸出檔案（.xlsx）")
+    parser.add_argument("--force", action="store_true", help="輸出檔已存在時覆寫")
 
 
 def _counts(text: str) -> LineCounts:
@@ -42,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         raise YouzhiError(f"輸出檔名須為 .xlsx：{out}")
     if out.is_dir():
         raise YouzhiError(f"輸出路徑是資料夾：{out}")
+    if out.exists() and not args.force:
+        raise YouzhiError(f"檔案已存在：{out}（為免覆蓋已填寫的經費表，如確定要覆寫請加 --force）")
     authority = None
     if args.authority:
         authority = tiers.normalise_authority(args.authority)
