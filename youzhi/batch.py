@@ -149,8 +149,8 @@ def check_one(path: str, options: Options = Options()) -> dict:
         from youzhi.batch_report import render
 
         record["xml"] = render(record)
-        if not options.keep_lines:
-            record["lines"] = ()
+    if not options.keep_lines:
+        record["lines"] = ()
     return record
 
 
