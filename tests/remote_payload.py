@@ -132,7 +132,8 @@ def apply_actions(path, recorded: list[dict], dest):
 
     Covers what the macros emit: setValues, setFormula, setRangeColor, addNote, deleteNote,
     addSheet, sheetDelete, sheetClearContents, rangeUnmerge, rangeMerge, setSheetVisibility,
-    setNumberFormat (others are cosmetic and skipped). Sheet positions follow the book as the actions change it.
+    setNumberFormat (others are cosmetic and skipped). Sheet positions follow the book as the
+    actions change it.
     """
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
