@@ -273,3 +273,14 @@ def test_libreoffice_reads_the_report_as_we_wrote_it(run, tmp_path):
         for row_a, row_b in zip(a, b, strict=True):
             for x, y in zip(row_a, row_b, strict=True):
                 assert x == y or (isinstance(x, float) and abs(x - y) < 1e-9), (sheet, x, y)
+
+
+def test_broken_rule_file_stops_the_batch_once(tmp_path, monkeypatch, capsys):
+    official_workbook(tmp_path / "school.xlsx")
+    broken = tmp_path / "rules.toml"
+    broken.write_text("[[rule]\ncode = ", encoding="utf-8")
+    monkeypatch.setenv("YOUZHI_RULES", str(broken))
+    assert cli.main(["batch", str(tmp_path), "-o", str(tmp_path / "r.xlsx")]) == 2
+    (err,) = capsys.readouterr().err.strip().splitlines()
+    assert err.startswith("錯誤：") and "規則檔" in err
+    assert not (tmp_path / "r.xlsx").exists()

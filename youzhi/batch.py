@@ -93,6 +93,7 @@ RULE_COLUMNS = (
     ("筆數", "int"),
 )
 UNREADABLE_COLUMNS = (("檔案", "text"), ("原因", "text"), ("大小(位元組)", "int"))
+_STATUS = [header for header, _ in SUMMARY_COLUMNS].index("狀態") - 1  # in a record's summary (no 檔案)
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,7 @@ def _add(result: BatchResult, record: dict) -> None:
             record["size"] = None
         status, school = STATUS_UNREADABLE, ""
     else:
-        status, school = record["summary"][16], record["summary"][0]
+        status, school = record["summary"][_STATUS], record["summary"][0]
         per_rule: dict[str, int] = {}
         for finding in record["findings"]:
             rule = finding[2]

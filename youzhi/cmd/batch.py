@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     if args.export and not args.export.lower().endswith((".parquet", ".csv")):
         raise YouzhiError("--export 只接受 .parquet 或 .csv 檔名")
     _check_outputs(args.paths, outputs)
+    _check_rule_tables()
     files = batch.collect(args.paths, exclude=outputs)
     if not files:
         raise YouzhiError("找不到任何 .xlsx 或 .xlsm 檔案")
@@ -72,6 +73,16 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if unreadable or errors else 0
+
+
+def _check_rule_tables() -> None:
+    """A broken rule table (e.g. a user file named in YOUZHI_TABLES) stops the batch once, up front."""
+    import validators
+
+    try:
+        validators.catalogue()
+    except validators.RuleTableError as exc:
+        raise YouzhiError(str(exc)) from None
 
 
 def _check_outputs(inputs: list[str], outputs: list[str]) -> None:
