@@ -1,4 +1,8 @@
-"""`youzhi batch PATH… -o report.xlsx [--jobs N] [--json] [--export lines.parquet|lines.csv]`."""
+"""`youzhi batch PATH… -o report.xlsx [--jobs N] [--json] [--export lines.parquet|lines.csv]`.
+
+Exit status: 0 every file read and no error finding; 1 the outputs were written but some file has
+error findings or could not be read; 2 nothing was checked (bad options, no workbooks, broken rules).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--programme", choices=forms.PROGRAMMES, help="方案（檔案內無法判斷時使用）")
     parser.add_argument("--year", type=int, dest="academic_year", help="學年度（檔案內無法判斷時使用）")
     parser.add_argument(
-        "--timeout", type=float, default=batch.DEFAULT_TIMEOUT, help="每個檔案的處理時間上限（秒）"
+        "--timeout",
+        type=float,
+        default=batch.DEFAULT_TIMEOUT,
+        help=f"每個檔案的處理時間上限（秒，預設 {batch.DEFAULT_TIMEOUT:g}）",
     )
     parser.add_argument("--no-progress", action="store_true", help="不顯示進度列")
 
