@@ -20,13 +20,14 @@ import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from xml.sax.saxutils import escape
 
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from youzhi import computed
@@ -196,9 +197,14 @@ def _write_spec(ws, spec: computed.SheetSpec, styles: _Styles, report: RepairRep
     if spec.landscape:
         ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    if spec.fit_width:
+    if spec.fit_width or spec.fit_height:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.page_setup.fitToWidth = 1 if spec.fit_width else 0
+        ws.page_setup.fitToHeight = spec.fit_height
+    if spec.freeze_rows:
+        ws.freeze_panes = f"A{spec.freeze_rows + 1}"
+    if spec.hidden:
+        ws.sheet_state = "hidden"
 
 
 def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
@@ -209,6 +215,7 @@ def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
             existing[kind] = ws
     specs = {s.name: s for s in computed.summary_sheets(budget)}
     styles = _Styles()
+    written: dict[str, object] = {}
     for kind in SUMMARY_KINDS:
         spec = specs[kind]
         ws = existing.get(kind)
@@ -221,11 +228,51 @@ def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
             comments = _clear(ws)
             report.rebuilt.append(ws.title)
         _write_spec(ws, spec, styles, report)
+        written[kind] = ws
         _restore_comments(ws, comments)
         if kind == "y-2":
             _note_orphan_requests(ws, budget, report)
-    if SCHOOL_SHEET in wb.sheetnames and computed.SCHOOL_NAME in specs:
-        _repair_school_sheet(wb[SCHOOL_SHEET], specs[computed.SCHOOL_NAME], report)
+    y2_title = written["y-2"].title
+    school_spec = _retarget(specs[computed.SCHOOL_NAME], computed.Y2_NAME, y2_title)
+    if SCHOOL_SHEET in wb.sheetnames:
+        _repair_school_sheet(wb[SCHOOL_SHEET], school_spec, report)
+    else:
+        _add_school_block(wb, budget, school_spec, styles, report)
+
+
+def _retarget(spec: computed.SheetSpec, old: str, new: str) -> computed.SheetSpec:
+    """The same spec with references to sheet ``old`` pointing at ``new`` (a school's y-2 may be
+    called 表y-2, or y-2(youzhi) when we had to create it beside another sheet of that name)."""
+    if old == new:
+        return spec
+    before, after = computed.quote_sheet(old) + "!", computed.quote_sheet(new) + "!"
+    cells = [
+        replace(cs, formula=cs.formula.replace(before, after)) if cs.formula else cs for cs in spec.cells
+    ]
+    return replace(spec, cells=cells)
+
+
+def _add_school_block(wb, budget: Budget, spec: computed.SheetSpec, styles, report: RepairReport) -> None:
+    """A workbook without our 基本資料 (the official form has none) gets it, with the hidden 參數 sheet
+    and the names its formulas and lists use, so the county match is computed in the workbook too.
+    Both sheets go after the school's own; no existing sheet or name is changed."""
+    params, names = computed.param_sheet(budget)
+    param_title = _free_title(wb, computed.PARAM_NAME)
+    if param_title != computed.PARAM_NAME:
+        before, after = computed.quote_sheet(computed.PARAM_NAME), computed.quote_sheet(param_title)
+        names = {k: v.replace(before, after) for k, v in names.items()}
+    school_title = _free_title(wb, SCHOOL_SHEET)
+    for title, sheet_spec in ((school_title, spec), (param_title, params)):
+        ws = wb.create_sheet(title)
+        report.created.append(title)
+        _write_spec(ws, replace(sheet_spec, name=title), styles, report)
+    for name, refers_to in names.items():
+        if name not in wb.defined_names:
+            wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
+
+
+def _free_title(wb, title: str) -> str:
+    return title if title not in wb.sheetnames else f"{title}(youzhi)"
 
 
 def _note_orphan_requests(ws, budget: Budget, report: RepairReport) -> None:

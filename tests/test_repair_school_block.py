@@ -1,0 +1,71 @@
+"""A repaired official workbook computes the county match itself (基本資料 + hidden 參數 added).
+
+Hand figures (tests/officialish.py, variant branches-inserted-rows): 新北市立 → 直轄市立, 新北市 tier 2,
+senior-high 109 uses the 112 table's 85 % (the oldest there is): 教育部補助款 75,134 元 →
+⌈75,134 × 15 / 85⌉ = ⌈13,258.94⌉ = 13,259 元; budgeted 配合款 32,300 元 → no shortfall.
+"""
+
+from __future__ import annotations
+
+import lo
+import openpyxl
+import pytest
+from officialish import variant_workbook
+
+from youzhi import computed
+from youzhi.money import cell_to_yuan
+from youzhi.repair import repair_workbook
+
+
+@pytest.fixture(scope="module")
+def repaired(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("school-block")
+    src = variant_workbook("branches-inserted-rows", folder)
+    dest = folder / "out.xlsx"
+    report = repair_workbook(src, dest)
+    return src, dest, report
+
+
+def test_school_block_and_parameters_are_added_after_the_schools_sheets(repaired):
+    src, dest, report = repaired
+    before = openpyxl.load_workbook(src).sheetnames
+    after = openpyxl.load_workbook(dest)
+    assert after.sheetnames[: len(before)] == before
+    assert "基本資料" in report.created and "參數" in report.created
+    assert after["參數"].sheet_state == "hidden"
+    assert {"yz_tier_table", "yz_rate_table", "yz_counties"} <= set(after.defined_names)
+    school = after["基本資料"]
+    assert school.cell(computed.SCHOOL_ROW["所在縣市"], 2).value == "新北市"
+    assert school.cell(computed.SCHOOL_ROW["主管機關"], 2).value == "直轄市立"
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_computes_the_match_in_the_repaired_workbook(repaired, tmp_path):
+    _, dest, _ = repaired
+    out = lo.recalc([dest], tmp_path)[dest]
+    assert lo.error_cells(out) == []
+    cells = lo.values(out)["基本資料"]
+    row = computed.MATCH_ROW
+    assert cells[f"B{row['財力級次']}"] == 2
+    assert cells[f"B{row['最高補助比率']}"] == pytest.approx(0.85)
+    assert cell_to_yuan(cells[f"B{row['教育部補助款']}"]) == 75134
+    assert cell_to_yuan(cells[f"B{row['應編配合款']}"]) == 13259
+    assert cell_to_yuan(cells[f"B{row['已編配合款']}"]) == 32300
+    assert cell_to_yuan(cells.get(f"B{row['配合款差額']}", 0)) == 0
+
+
+@pytest.mark.libreoffice
+def test_a_renamed_y2_is_what_the_school_block_refers_to(tmp_path):
+    src = variant_workbook("branches-inserted-rows", tmp_path)
+    wb = openpyxl.load_workbook(src)
+    wb["y-2"].title = "表y-2 總表"
+    wb.save(src)
+    dest = tmp_path / "renamed.out.xlsx"
+    report = repair_workbook(src, dest)
+    assert "表y-2 總表" in report.rebuilt
+    formulas = openpyxl.load_workbook(dest)["基本資料"]
+    assert "'表y-2 總表'!" in formulas.cell(computed.MATCH_ROW["教育部補助款"], 2).value
+    out = lo.recalc([dest], tmp_path / "lo")[dest]
+    assert lo.error_cells(out) == []
+    cells = lo.values(out)["基本資料"]
+    assert cell_to_yuan(cells[f"B{computed.MATCH_ROW['應編配合款']}"]) == 13259
