@@ -14,7 +14,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="IN", help="要修復的經費表 (.xlsx / .xlsm)")
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("-o", "--output", metavar="OUT", help="修復後的新檔案（原檔不變）")
-    target.add_argument("--in-place", action="store_true", help="直接修復原檔，並先備份為 原檔名.bak（例如 IN.xlsx.bak）")
+    target.add_argument(
+        "--in-place", action="store_true", help="直接修復原檔，並先備份為 原檔名.bak（例如 IN.xlsx.bak）"
+    )
     add_school_arguments(parser)
 
 
