@@ -116,6 +116,32 @@ def zip_bomb(path: Path, megabytes: int = 200) -> Path:
     return path
 
 
+def lying_bomb(path: Path, good: Path, megabytes: int = 60) -> Path:
+    """A good workbook whose first sheet inflates to ``megabytes`` MB of ``<row/>`` while the zip's
+    central directory declares 1,000 bytes: the size check passes, the reader must still stop."""
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(item, source.read(item.filename))
+                continue
+            with target.open(item.filename, "w") as member:
+                member.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+                member.write(b"<sheetData>")
+                chunk = b"<row/>" * (1024 * 1024 // 6)
+                for _ in range(megabytes):
+                    member.write(chunk)
+                member.write(b"</sheetData></worksheet>")
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    at = 0
+    while (at := data.find(name, at + 1)) > 0:
+        header = at - 46  # central directory entry: its uncompressed size is at offset 24
+        if data[header : header + 4] == b"PK\x01\x02":
+            struct.pack_into("<I", data, header + 24, 1000)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def million_rows(path: Path, rows: int = 1_048_576) -> Path:
     """A real, well-formed workbook with one sheet of a million numbered rows (sheet XML written directly)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -233,7 +259,9 @@ EXPECTED = {
     "bomb.xlsx": "疑似 zip bomb",
     "million.xlsx": "工作表過大",
     "word.xlsx": "缺少工作表",
+    "liar.xlsx": "檔案可能已損毀",
 }
+PASSES_SAFETY = {"liar.xlsx"}  # its declared sizes are harmless: the reader is what stops it
 
 
 def hostile_corpus(folder: Path, good: Path) -> dict[Path, str]:
@@ -246,6 +274,7 @@ def hostile_corpus(folder: Path, good: Path) -> dict[Path, str]:
         corrupt_zip(folder / "truncated.xlsx", good): EXPECTED["truncated.xlsx"],
         zip_bomb(folder / "bomb.xlsx"): EXPECTED["bomb.xlsx"],
         million_rows(folder / "million.xlsx"): EXPECTED["million.xlsx"],
+        lying_bomb(folder / "liar.xlsx", good): EXPECTED["liar.xlsx"],
     }
     (folder / "empty.xlsx").write_bytes(b"")
     renamed = folder / "renamed.xlsx"
