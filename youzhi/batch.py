@@ -269,42 +269,61 @@ def run_batch(
     options: Options = Options(),
     progress: Callable[[dict], None] | None = None,
 ) -> BatchResult:
-    """Check ``files`` in worker processes; every file ends up in the result, readable or not."""
+    """Check ``files`` in worker processes; every file ends up in the result, readable or not.
+
+    ``progress`` gets each file's small header (path, status, school) as it completes.
+    """
     started = time.perf_counter()
     result = BatchResult(tempfile.TemporaryFile(prefix="youzhi-batch-"))  # noqa: SIM115 (closed by result)
-    work = functools.partial(check_one, options=options)
+    work = functools.partial(packed_check, options=options)
     outcomes = batch_pool.run(work, files, jobs=jobs, timeout=options.timeout, max_memory=options.max_memory)
     for outcome in outcomes:
-        record = outcome.value if outcome.ok else {"path": outcome.item, "reason": outcome.reason}
-        record.setdefault("seconds", outcome.seconds)
-        _add(result, record)
+        if outcome.ok:
+            header, blob = outcome.value
+        else:
+            header, blob = pack({"path": outcome.item, "reason": outcome.reason, "seconds": outcome.seconds})
+        _add(result, header, blob)
         if progress:
-            progress(record)
+            progress(header)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _add(result: BatchResult, record: dict) -> None:
+def packed_check(path: str, options: Options = Options()) -> tuple[dict, bytes]:
+    """``check_one`` packed in the worker: the parent reads the small header and spools the blob as is
+    (the rows are unpickled once, when the report is written)."""
+    return pack(check_one(path, options))
+
+
+def pack(record: dict) -> tuple[dict, bytes]:
     if "reason" in record:
         try:
             record["size"] = os.path.getsize(record["path"])
         except OSError:
             record["size"] = None
-        status, school = STATUS_UNREADABLE, ""
+        header = {"path": record["path"], "status": STATUS_UNREADABLE, "school": "", "rules": {}}
     else:
-        status, school = record["summary"][_STATUS], record["summary"][0]
-        per_rule: dict[str, int] = {}
+        rules: dict[str, list] = {}
         for finding in record["findings"]:
-            rule = finding[2]
-            per_rule[rule] = per_rule.get(rule, 0) + 1
-            stats = result.rules.setdefault(rule, [finding[3], 0, 0])
-            stats[2] += 1
-        for rule in per_rule:
-            result.rules[rule][1] += 1
+            rules.setdefault(finding[2], [finding[3], 0])[1] += 1
+        header = {
+            "path": record["path"],
+            "status": record["summary"][_STATUS],
+            "school": record["summary"][0],
+            "rules": rules,
+        }
+    return header, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _add(result: BatchResult, header: dict, blob: bytes) -> None:
+    for rule, (severity, count) in header["rules"].items():
+        stats = result.rules.setdefault(rule, [severity, 0, 0])
+        stats[1] += 1
+        stats[2] += count
     result.spool.seek(0, os.SEEK_END)
     offset = result.spool.tell()
-    pickle.dump(record, result.spool, protocol=pickle.HIGHEST_PROTOCOL)
-    result.entries.append(Entry(record["path"], offset, status, school))
+    result.spool.write(blob)
+    result.entries.append(Entry(header["path"], offset, header["status"], header["school"]))
 
 
 def rule_titles() -> dict[str, str]:
