@@ -92,3 +92,31 @@ def test_atomic_output_leaves_nothing_on_failure(tmp_path):
         pass
     assert target.read_bytes() == b"previous report"
     assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]
+
+
+def test_interrupted_report_leaves_nothing(tmp_path):
+    """A batch that fails half way (here: the second school) leaves no report and no temporary file."""
+    from officialish import official_workbook
+
+    from youzhi import batch
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        official_workbook(inbox / name)
+    target = tmp_path / "report.xlsx"
+    seen = []
+
+    def add_then_fail(record):
+        seen.append(record["path"])
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    try:
+        with batch_report.XlsxReport(str(target)) as report:
+            report.add = add_then_fail
+            batch.run_batch(batch.collect([inbox]), jobs=2, sink=report.add)
+    except KeyboardInterrupt:
+        pass
+    assert seen == [str(inbox / "a.xlsx"), str(inbox / "b.xlsx")]  # path order, whatever finished first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]

@@ -9,6 +9,7 @@ live in a temporary spool file, so memory does not grow with the number of files
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import pickle
@@ -268,23 +269,38 @@ def run_batch(
     jobs: int | None = None,
     options: Options = Options(),
     progress: Callable[[dict], None] | None = None,
+    sink: Callable[[dict], None] | None = None,
 ) -> BatchResult:
     """Check ``files`` in worker processes; every file ends up in the result, readable or not.
 
-    ``progress`` gets each file's small header (path, status, school) as it completes.
+    ``progress`` gets each file's small header (path, status, school) as it completes; ``sink`` gets
+    every full result in path order as soon as all earlier paths are done (a report can be written
+    while the workers still run).
     """
     started = time.perf_counter()
+    files = sorted(files, key=_path_key)
     result = BatchResult(tempfile.TemporaryFile(prefix="youzhi-batch-"))  # noqa: SIM115 (closed by result)
     work = functools.partial(packed_check, options=options)
     outcomes = batch_pool.run(work, files, jobs=jobs, timeout=options.timeout, max_memory=options.max_memory)
-    for outcome in outcomes:
-        if outcome.ok:
-            header, blob = outcome.value
-        else:
-            header, blob = pack({"path": outcome.item, "reason": outcome.reason, "seconds": outcome.seconds})
-        _add(result, header, blob)
-        if progress:
-            progress(header)
+    index = {path: i for i, path in enumerate(files)}
+    done: dict[int, int] = {}  # file index → its offset in the spool, until the sink had it
+    next_index = 0
+    with contextlib.closing(outcomes):  # on any exception the workers stop at once
+        for outcome in outcomes:
+            if outcome.ok:
+                header, blob = outcome.value
+            else:
+                record = {"path": outcome.item, "reason": outcome.reason, "seconds": outcome.seconds}
+                header, blob = pack(record)
+            offset = _add(result, header, blob)
+            if progress:
+                progress(header)
+            if sink:
+                done[index[header["path"]]] = offset
+                while next_index in done:
+                    result.spool.seek(done.pop(next_index))
+                    sink(pickle.load(result.spool))
+                    next_index += 1
     result.seconds = time.perf_counter() - started
     return result
 
@@ -315,7 +331,7 @@ def pack(record: dict) -> tuple[dict, bytes]:
     return header, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _add(result: BatchResult, header: dict, blob: bytes) -> None:
+def _add(result: BatchResult, header: dict, blob: bytes) -> int:
     for rule, (severity, count) in header["rules"].items():
         stats = result.rules.setdefault(rule, [severity, 0, 0])
         stats[1] += 1
@@ -324,6 +340,7 @@ def _add(result: BatchResult, header: dict, blob: bytes) -> None:
     offset = result.spool.tell()
     result.spool.write(blob)
     result.entries.append(Entry(header["path"], offset, header["status"], header["school"]))
+    return offset
 
 
 def rule_titles() -> dict[str, str]:

@@ -106,31 +106,60 @@ class _Table:
         self.parts[-1].add(rendered)
 
 
-def write_xlsx(result: BatchResult, path: str) -> None:
-    """The reviewer's report: 總覽, 檢核明細, 規則統計, 明細資料, 無法讀取."""
-    with atomic_output(path, ".xlsx") as temp:
-        book = xlsx_stream.Book(font=FONT["font_name"])
-        overview = _Table(book, "總覽", SUMMARY_COLUMNS)
-        findings = _Table(book, "檢核明細", FINDING_COLUMNS)
-        rules = _Table(book, "規則統計", RULE_COLUMNS)
-        lines = _Table(book, "明細資料", LINE_COLUMNS)
-        unreadable = _Table(book, "無法讀取", UNREADABLE_COLUMNS)
+class XlsxReport:
+    """The reviewer's report (總覽, 檢核明細, 規則統計, 明細資料, 無法讀取), written while the batch runs.
+
+    ``add(record)`` takes results in path order (``run_batch(sink=…)`` delivers them so); ``finish``
+    adds 規則統計 and moves the file into place. Used as a context manager, a failed batch leaves no
+    file behind (and an earlier report at that path untouched).
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self._output = atomic_output(path, ".xlsx")
+        self._temp = None
+
+    def __enter__(self) -> XlsxReport:
+        self._temp = self._output.__enter__()
+        self.book = xlsx_stream.Book(font=FONT["font_name"])
+        self.overview = _Table(self.book, "總覽", SUMMARY_COLUMNS)
+        self.findings = _Table(self.book, "檢核明細", FINDING_COLUMNS)
+        self.rules = _Table(self.book, "規則統計", RULE_COLUMNS)
+        self.lines = _Table(self.book, "明細資料", LINE_COLUMNS)
+        self.unreadable = _Table(self.book, "無法讀取", UNREADABLE_COLUMNS)
         status = [header for header, _ in SUMMARY_COLUMNS].index("狀態")
         for text, rgb in STATUS_FILLS.items():
-            overview.parts[0].highlight(status, text, rgb)
-        for record in result.results():
-            xml = render(record)
-            overview.add(xml["總覽"])
-            if "reason" in record:
-                values = (record["path"], record["reason"], record.get("size"))
-                unreadable.add(row_xml(values, KINDS["無法讀取"]))
-            for row in xml["檢核明細"]:
-                findings.add(row)
-            for row in xml["明細資料"]:
-                lines.add(row)
+            self.overview.parts[0].highlight(status, text, rgb)
+        return self
+
+    def add(self, record: dict) -> None:
+        xml = render(record)
+        self.overview.add(xml["總覽"])
+        if "reason" in record:
+            values = (record["path"], record["reason"], record.get("size"))
+            self.unreadable.add(row_xml(values, KINDS["無法讀取"]))
+        for row in xml["檢核明細"]:
+            self.findings.add(row)
+        for row in xml["明細資料"]:
+            self.lines.add(row)
+
+    def finish(self, result: BatchResult) -> None:
         for row in rule_rows(result):
-            rules.add(row_xml(row, KINDS["規則統計"]))
-        book.close(temp)
+            self.rules.add(row_xml(row, KINDS["規則統計"]))
+        self.book.close(self._temp)
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        if kind is not None:
+            self.book.discard()
+        return bool(self._output.__exit__(kind, value, traceback))
+
+
+def write_xlsx(result: BatchResult, path: str) -> None:
+    """The report of a finished batch (``XlsxReport`` fed from the spool, in path order)."""
+    with XlsxReport(path) as report:
+        for record in result.results():
+            report.add(record)
+        report.finish(result)
 
 
 def rule_rows(result: BatchResult) -> list[tuple]:

@@ -177,6 +177,11 @@ class Book:
         self.sheets.append(sheet)
         return sheet
 
+    def discard(self) -> None:
+        """Drop the sheets' temporary files without writing anything."""
+        for sheet in self.sheets:
+            sheet.close()
+
     def close(self, path: str | os.PathLike) -> None:
         fills = sorted({rgb for s in self.sheets for _, _, rgb in s.conditional})
         dxf_ids = {rgb: i for i, rgb in enumerate(fills)}

@@ -7,8 +7,10 @@ error findings or could not be read; 2 nothing was checked (bad options, no work
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import time
 
 from youzhi import batch, batch_report, forms
 from youzhi.errors import YouzhiError
@@ -58,27 +60,36 @@ def run(args: argparse.Namespace) -> int:
         keep_lines=bool(args.export),
     )
     show = not (args.json or args.no_progress) and sys.stderr.isatty()
+    started = time.perf_counter()
     bar = _progress_bar(len(files), show)
-    try:
-        result = batch.run_batch(files, jobs=args.jobs, options=options, progress=bar.update_record)
-    finally:
-        bar.close()
-    with result:
-        if args.output:
-            batch_report.write_xlsx(result, args.output)
+    with contextlib.ExitStack() as stack:
+        report = stack.enter_context(batch_report.XlsxReport(args.output)) if args.output else None
+        try:
+            result = batch.run_batch(
+                files,
+                jobs=args.jobs,
+                options=options,
+                progress=bar.update_record,
+                sink=report.add if report else None,  # the report is written while the workers run
+            )
+        finally:
+            bar.close()
+        stack.enter_context(result)
+        if report:
+            report.finish(result)
         if args.export:
             batch_report.export_lines(result, args.export)
         if args.json:
             batch_report.write_json(result, sys.stdout)
-        unreadable, errors = result.count(batch.STATUS_UNREADABLE), result.count(batch.STATUS_ERROR)
-        rate = len(files) / result.seconds if result.seconds else 0.0
-        print(
-            f"已檢核 {len(files)} 個檔案（{result.seconds:.1f} 秒，每秒 {rate:.0f} 個）："
-            f"有錯誤 {errors}、有警告 {result.count(batch.STATUS_WARN)}、"
-            f"通過 {result.count(batch.STATUS_OK)}、無法讀取 {unreadable}"
-            + (f"；報表：{os.path.abspath(args.output)}" if args.output else ""),
-            file=sys.stderr,
-        )
+    seconds = time.perf_counter() - started
+    unreadable, errors = result.count(batch.STATUS_UNREADABLE), result.count(batch.STATUS_ERROR)
+    print(
+        f"已檢核 {len(files)} 個檔案（{seconds:.1f} 秒，每秒 {len(files) / seconds:.0f} 個）："
+        f"有錯誤 {errors}、有警告 {result.count(batch.STATUS_WARN)}、"
+        f"通過 {result.count(batch.STATUS_OK)}、無法讀取 {unreadable}"
+        + (f"；報表：{os.path.abspath(args.output)}" if args.output else ""),
+        file=sys.stderr,
+    )
     return 1 if unreadable or errors else 0
 
 
