@@ -52,7 +52,12 @@ COUNTIES = [
     "花蓮縣",
 ]
 AUTHORITIES = ["國立", "直轄市立", "縣市立", "私立"]
-PURPOSES = ["辦理課程研習", "聘請外部專家諮詢", "印製成果手冊", "採購教學設備", "學生專題競賽", ""]
+PRICES = {  # 千元, mostly within the standards, a few beyond (as in real submissions)
+    forms.OPERATING: [0.4, 0.5, 1, 1.2, 2, 2, 2.5, 3],
+    forms.GRANTS: [1, 2, 5, 12],
+    forms.CAPITAL: [8, 12, 15, 20, 25, 30, 35],
+}
+PURPOSES = ["辦理課程研習", "聘請外部專家諮詢", "印製成果手冊", "採購教學設備", "學生專題競賽"]
 
 
 # ------------------------------------------------------------------ generating the corpus
@@ -64,7 +69,7 @@ def _lines(rng: random.Random, programme: str, year: int, count: int) -> list[di
         item = rng.choice(items)
         unit = forms.standard_unit(programme, year, item) or rng.choice(["式", "人次", "臺", "本"])
         quantity = rng.choice([1, 2, 3, 5, 8, 10, 20, 40])
-        price = rng.choice([0.4, 0.55, 1, 2, 2.5, 8, 12, 25, 30])
+        price = rng.choice(PRICES[category])
         lines.append(
             {
                 "category": category,
@@ -72,7 +77,7 @@ def _lines(rng: random.Random, programme: str, year: int, count: int) -> list[di
                 "unit": unit,
                 "quantity": quantity if rng.random() > 0.05 else str(quantity),  # a few text numbers
                 "unit_price": price,
-                "purpose": rng.choice(PURPOSES),
+                "purpose": "" if rng.random() < 0.03 else rng.choice(PURPOSES),
                 "source": rng.choice(["", "", "", *forms.SOURCES]),
             }
         )
