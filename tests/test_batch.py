@@ -284,3 +284,43 @@ def test_broken_rule_file_stops_the_batch_once(tmp_path, monkeypatch, capsys):
     (err,) = capsys.readouterr().err.strip().splitlines()
     assert err.startswith("錯誤：") and "規則檔" in err
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_ctrl_c_stops_everything_and_leaves_no_report(tmp_path):
+    """Ctrl-C (SIGINT to the process group) mid-batch: exit 130, one zh-TW line, no report, no workers."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    school = official_workbook(tmp_path / "school.xlsx")
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for i in range(600):  # ~3 s of work with one worker: still running when the signal comes
+        shutil.copyfile(school, inbox / f"s{i:03d}.xlsx")
+    report = tmp_path / "report.xlsx"
+    command = [sys.executable, "-m", "youzhi.cli", "batch", str(inbox), "-o", str(report), "--jobs", "1"]
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen(command, cwd=root, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.2)
+    os.killpg(process.pid, signal.SIGINT)
+    stderr = process.communicate(timeout=30)[1]
+    assert process.returncode == 130 and stderr.strip() == "已中斷"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "school.xlsx"]
+    time.sleep(0.3)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # no worker of that batch is left
+
+
+def test_report_is_an_ordinary_file(run):
+    assert run["report"].stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -38,6 +38,12 @@ WIDTHS = {"text": 16, "int": 8, "money": 14, "ratio": 10, "number": 10, "any": 1
 WIDE = {"檔案": 40, "說明": 60, "原因": 60, "說明用途": 40, "項目": 24, "備註": 40, "依據": 30}
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_output(path: str, suffix: str) -> Iterator[str]:
     """A temporary path next to ``path``; renamed over it only when the block succeeds."""
@@ -46,6 +52,8 @@ def atomic_output(path: str, suffix: str) -> Iterator[str]:
         raise YouzhiError(f"輸出資料夾不存在：{folder}")
     handle, temp = tempfile.mkstemp(prefix=".youzhi-", suffix=suffix, dir=folder)
     os.close(handle)
+    with contextlib.suppress(OSError):  # mkstemp makes it private (0600); a report is an ordinary file
+        os.chmod(temp, 0o666 & ~_umask())
     try:
         yield temp
         os.replace(temp, path)
