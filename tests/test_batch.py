@@ -324,3 +324,20 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_big5_file_name_is_shown_readably(tmp_path, capsys):
+    """A name written in Big5 (a Windows zip unpacked on Linux) is listed as people read it."""
+    import os
+    import shutil
+
+    school = official_workbook(tmp_path / "school.xlsx")
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    big5 = os.fsdecode(os.fsencode(inbox) + b"/" + "臺北高中.xlsx".encode("cp950"))
+    shutil.copyfile(school, big5)
+    report = tmp_path / "report.xlsx"
+    assert cli.main(["batch", str(inbox), "-o", str(report), "--json"]) in (0, 1)
+    (row,) = rows(report, "總覽")
+    assert row["檔案"] == str(inbox / "臺北高中.xlsx")
+    assert json.loads(capsys.readouterr().out)["files"][0]["檔案"] == str(inbox / "臺北高中.xlsx")

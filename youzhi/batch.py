@@ -145,8 +145,11 @@ def check_one(path: str, options: Options = Options()) -> dict:
     try:
         record = _check(path, options)
     except UnreadableWorkbook as exc:
-        return {"path": path, "reason": str(exc), "seconds": time.perf_counter() - start}
+        record = {"path": path, "reason": str(exc)}
+    record["file"] = display_path(path)
     record["seconds"] = time.perf_counter() - start
+    if "reason" in record:
+        return record
     if options.render:
         from youzhi.batch_report import render
 
@@ -311,7 +314,24 @@ def packed_check(path: str, options: Options = Options()) -> tuple[dict, bytes]:
     return pack(check_one(path, options))
 
 
+def display_path(path: str) -> str:
+    """The path as people read it: a file name in Big5 (from a Windows zip or share) that the system
+    could not decode as UTF-8 is shown decoded as Big5, never as undecodable escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = os.fsencode(path)
+    for encoding in ("utf-8", "cp950"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
+
+
 def pack(record: dict) -> tuple[dict, bytes]:
+    record.setdefault("file", display_path(record["path"]))
     if "reason" in record:
         try:
             record["size"] = os.path.getsize(record["path"])
@@ -359,7 +379,7 @@ def summary_row(record: dict) -> tuple:
     """One 總覽 row (SUMMARY_COLUMNS) for a result record, readable or not."""
     if "reason" in record:
         blanks = (None,) * 12
-        row = (record["path"], "", "", "", "", *blanks, STATUS_UNREADABLE, record["reason"])
+        row = (record["file"], "", "", "", "", *blanks, STATUS_UNREADABLE, record["reason"])
     else:
-        row = (record["path"], *record["summary"])
+        row = (record["file"], *record["summary"])
     return (*row, round(record["seconds"], 3))

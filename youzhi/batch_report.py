@@ -86,11 +86,11 @@ def render(record: dict) -> dict:
         return xml
     school = record["summary"][0]
     for sheet, cell, rule, severity, message, value, limit, citation in record["findings"]:
-        values = (record["path"], school, sheet, cell, rule, SEVERITY_LABELS.get(severity, severity),
+        values = (record["file"], school, sheet, cell, rule, SEVERITY_LABELS.get(severity, severity),
                   message, value, limit, citation)  # fmt: skip
         xml["檢核明細"].append(row_xml(values, KINDS["檢核明細"]).encode())
     kinds = KINDS["明細資料"]
-    xml["明細資料"] = [row_xml((record["path"], *line), kinds).encode() for line in record["lines"]]
+    xml["明細資料"] = [row_xml((record["file"], *line), kinds).encode() for line in record["lines"]]
     return xml
 
 
@@ -144,7 +144,7 @@ class XlsxReport:
         xml = render(record)
         self.overview.add(xml["總覽"])
         if "reason" in record:
-            values = (record["path"], record["reason"], record.get("size"))
+            values = (record["file"], record["reason"], record.get("size"))
             self.unreadable.add(row_xml(values, KINDS["無法讀取"]))
         for row in xml["檢核明細"]:
             self.findings.add(row)
@@ -205,7 +205,7 @@ def write_json(result: BatchResult, stream) -> None:
     _array(
         stream,
         (
-            dict(zip(FINDING_KEYS, (r["path"], r["summary"][0], *f), strict=True))
+            dict(zip(FINDING_KEYS, (r["file"], r["summary"][0], *f), strict=True))
             for r in result.results()
             if "reason" not in r
             for f in r["findings"]
@@ -214,7 +214,7 @@ def write_json(result: BatchResult, stream) -> None:
     stream.write(', "rules": ')
     _array(stream, (dict(zip(RULE_KEYS, row, strict=True)) for row in rule_rows(result)))
     stream.write(', "unreadable": ')
-    _array(stream, ({"file": r["path"], "reason": r["reason"]} for r in result.results() if "reason" in r))
+    _array(stream, ({"file": r["file"], "reason": r["reason"]} for r in result.results() if "reason" in r))
     counts = {
         "files": len(result.entries),
         "unreadable": result.count(STATUS_UNREADABLE),
@@ -247,7 +247,7 @@ def export_lines(result: BatchResult, path: str) -> None:
             writer.writerow(headers)
             for record in result.results():
                 for line in record.get("lines", ()):
-                    writer.writerow(["" if v is None else v for v in (record["path"], *line)])
+                    writer.writerow(["" if v is None else v for v in (record["file"], *line)])
     elif lower.endswith(".parquet"):
         _export_parquet(result, path, headers)
     else:
@@ -265,7 +265,7 @@ def _export_parquet(result: BatchResult, path: str, headers: list[str]) -> None:
         try:
             batch: list[tuple] = []
             for record in result.results():
-                batch.extend((record["path"], *line) for line in record.get("lines", ()))
+                batch.extend((record["file"], *line) for line in record.get("lines", ()))
                 if len(batch) >= 50_000:
                     writer.write_table(_table(pa, schema, batch))
                     batch = []

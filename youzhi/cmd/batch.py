@@ -62,25 +62,25 @@ def run(args: argparse.Namespace) -> int:
     show = not (args.json or args.no_progress) and sys.stderr.isatty()
     started = time.perf_counter()
     bar = _progress_bar(len(files), show)
-    with contextlib.ExitStack() as stack:
-        report = stack.enter_context(batch_report.XlsxReport(args.output)) if args.output else None
+    report = batch_report.XlsxReport(args.output) if args.output else contextlib.nullcontext()
+    with report:  # in place (atomically) when this block ends; nothing on disk if it fails
         try:
             result = batch.run_batch(
                 files,
                 jobs=args.jobs,
                 options=options,
                 progress=bar.update_record,
-                sink=report.add if report else None,  # the report is written while the workers run
+                sink=report.add if args.output else None,  # the report is written while workers run
             )
         finally:
             bar.close()
-        stack.enter_context(result)
-        if report:
+        if args.output:
             report.finish(result)
+    with result:
         if args.export:
             batch_report.export_lines(result, args.export)
         if args.json:
-            batch_report.write_json(result, sys.stdout)
+            _print_json(result)
     seconds = time.perf_counter() - started
     unreadable, errors = result.count(batch.STATUS_UNREADABLE), result.count(batch.STATUS_ERROR)
     print(
@@ -91,6 +91,15 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if unreadable or errors else 0
+
+
+def _print_json(result) -> None:
+    """JSON on stdout; a reader that stops early (``| head``) ends the output quietly."""
+    try:
+        batch_report.write_json(result, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _check_rule_tables() -> None:
