@@ -12,16 +12,15 @@ path (load + read + check), with the number of findings.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from officialish import official_workbook
 from test_rule_lines import SENIOR_BAD, SENIOR_CLEAN_FIRST
+from timing import median_ms  # benchmarks/timing.py (this folder is on sys.path)
 
 import validators
 from youzhi.calendar import Semester
@@ -41,15 +40,6 @@ def blocks() -> dict:
             start = (i * 2 + semester) * 7
             out[(code, semester)] = [dict(pool[(start + k) % len(pool)]) for k in range(LINES_PER_SHEET)]
     return out
-
-
-def median_ms(fn, repeat: int):
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), result
 
 
 def main() -> None:

@@ -14,25 +14,16 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from officialish import VARIANTS, variant_workbook
+from timing import median_ms  # benchmarks/timing.py (this folder is on sys.path)
 
 from youzhi import rollup
 from youzhi.reader import read_grids
 from youzhi.sheets import load_grids
-
-
-def _median_ms(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), result
 
 
 def main() -> None:
@@ -48,9 +39,9 @@ def main() -> None:
         )
         totals = []
         for name, path in files.items():
-            load_ms, grids = _median_ms(lambda p=path: load_grids(p, args.engine), args.repeat)
-            read_ms, budget = _median_ms(lambda g=grids: read_grids(g), args.repeat)
-            roll_ms, _ = _median_ms(lambda b=budget: rollup.summary(b), args.repeat)
+            load_ms, grids = median_ms(lambda p=path: load_grids(p, args.engine), args.repeat)
+            read_ms, budget = median_ms(lambda g=grids: read_grids(g), args.repeat)
+            roll_ms, _ = median_ms(lambda b=budget: rollup.summary(b), args.repeat)
             total = load_ms + read_ms + roll_ms
             totals.append(total)
             print(
