@@ -18,7 +18,7 @@ if [ "$want_lo" = 1 ] && ! command -v soffice >/dev/null 2>&1; then
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   echo "Installing LibreOffice (Debian packages) ..."
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq \
     libreoffice-calc-nogui poppler-utils fonts-noto-cjk >/dev/null
 fi
 
