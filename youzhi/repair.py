@@ -233,14 +233,14 @@ def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
         if kind == "y-2":
             _note_orphan_requests(ws, budget, report)
     y2_title = written["y-2"].title
-    school_spec = _retarget(specs[computed.SCHOOL_NAME], computed.Y2_NAME, y2_title)
+    school_spec = retarget(specs[computed.SCHOOL_NAME], computed.Y2_NAME, y2_title)
     if SCHOOL_SHEET in wb.sheetnames:
         _repair_school_sheet(wb[SCHOOL_SHEET], school_spec, report)
     else:
         _add_school_block(wb, budget, school_spec, styles, report)
 
 
-def _retarget(spec: computed.SheetSpec, old: str, new: str) -> computed.SheetSpec:
+def retarget(spec: computed.SheetSpec, old: str, new: str) -> computed.SheetSpec:
     """The same spec with references to sheet ``old`` pointing at ``new`` (a school's y-2 may be
     called 表y-2, or y-2(youzhi) when we had to create it beside another sheet of that name)."""
     if old == new:
@@ -256,23 +256,33 @@ def _add_school_block(wb, budget: Budget, spec: computed.SheetSpec, styles, repo
     """A workbook without our 基本資料 (the official form has none) gets it, with the hidden 參數 sheet
     and the names its formulas and lists use, so the county match is computed in the workbook too.
     Both sheets go after the school's own; no existing sheet or name is changed."""
-    params, names = computed.param_sheet(budget)
-    param_title = _free_title(wb, computed.PARAM_NAME)
-    if param_title != computed.PARAM_NAME:
-        before, after = computed.quote_sheet(computed.PARAM_NAME), computed.quote_sheet(param_title)
-        names = {k: v.replace(before, after) for k, v in names.items()}
-    school_title = _free_title(wb, SCHOOL_SHEET)
-    for title, sheet_spec in ((school_title, spec), (param_title, params)):
-        ws = wb.create_sheet(title)
-        report.created.append(title)
-        _write_spec(ws, replace(sheet_spec, name=title), styles, report)
+    school, params, names = school_block(budget, spec, wb.sheetnames)
+    for sheet_spec in (school, params):
+        ws = wb.create_sheet(sheet_spec.name)
+        report.created.append(sheet_spec.name)
+        _write_spec(ws, sheet_spec, styles, report)
     for name, refers_to in names.items():
         if name not in wb.defined_names:
             wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
 
 
-def _free_title(wb, title: str) -> str:
-    return title if title not in wb.sheetnames else f"{title}(youzhi)"
+def school_block(
+    budget: Budget, school: computed.SheetSpec, sheet_names: list[str]
+) -> tuple[computed.SheetSpec, computed.SheetSpec, dict[str, str]]:
+    """What a workbook whose sheets are ``sheet_names`` and which has no 基本資料 gets: the 基本資料 spec
+    ``school`` and the hidden 參數 spec, each under a title free there, and the names their formulas
+    and lists use (pointing at that 參數). Pure: shared by this module and the add-in's 彙總/修復."""
+    params, names = computed.param_sheet(budget)
+    param_title = _free_title(sheet_names, computed.PARAM_NAME)
+    if param_title != computed.PARAM_NAME:
+        before, after = computed.quote_sheet(computed.PARAM_NAME), computed.quote_sheet(param_title)
+        names = {k: v.replace(before, after) for k, v in names.items()}
+    school_title = _free_title(sheet_names, SCHOOL_SHEET)
+    return replace(school, name=school_title), replace(params, name=param_title), names
+
+
+def _free_title(sheet_names: list[str], title: str) -> str:
+    return title if title not in sheet_names else f"{title}(youzhi)"
 
 
 def _note_orphan_requests(ws, budget: Budget, report: RepairReport) -> None:
