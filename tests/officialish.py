@@ -489,6 +489,18 @@ def _ln(category, item, unit, quantity, unit_price, source="", purpose="說明",
 OP, GR, CAP = forms.OPERATING, forms.GRANTS, forms.CAPITAL
 FIRST, SECOND = Semester.FIRST, Semester.SECOND
 
+# The reader's one warning per summary sheet for the cached #REF! / #DIV/0! of the official file.
+BROKEN_SUMMARY_PROBLEMS = [
+    ("y-2", "B6", "個儲存格為錯誤值（#REF! "),
+    ("y-3", "K16", "個儲存格為錯誤值（#DIV/0! 3）"),
+    ("y-4", "D5", "個儲存格為錯誤值（#DIV/0! 63）"),
+]
+# =D6*E6 of a line whose 數量 or 單價 is text shows #VALUE! in Excel (renamed-text-numbers).
+VALUE_ERROR_PROBLEMS = [
+    ("教師增能", "F6", "有 1 個儲存格為錯誤值（#VALUE! 1），例如 F6"),
+    ("A下學期", "F6", "有 1 個儲存格為錯誤值（#VALUE! 1），例如 F6"),
+]
+
 VARIANTS: dict[str, dict] = {
     "official": {
         "options": {},
@@ -502,7 +514,7 @@ VARIANTS: dict[str, dict] = {
             "recurrent": 20000,
             "capital": 0,
             "match": {"subsidy": 20000, "budgeted": 0, "tier": None},
-            "problems": [],
+            "problems": [*BROKEN_SUMMARY_PROBLEMS],
         },
     },
     # Rows inserted (8 業務費 lines in a 6-row section), a blank row in every section, branch
@@ -568,7 +580,7 @@ VARIANTS: dict[str, dict] = {
                 "required": 13259,
                 "budgeted": 32300,
             },
-            "problems": [],
+            "problems": [*BROKEN_SUMMARY_PROBLEMS],
         },
     },
     # Sheets renamed, reordered and one hidden; full-width colon; numbers typed as text.
@@ -608,7 +620,7 @@ VARIANTS: dict[str, dict] = {
             "recurrent": 74000,
             "capital": 60000,
             "match": {"subsidy": 74000, "budgeted": 0, "tier": None},
-            "problems": [("教師增能", "A3", "隱藏")],
+            "problems": [("教師增能", "A3", "隱藏"), *VALUE_ERROR_PROBLEMS, *BROKEN_SUMMARY_PROBLEMS],
         },
     },
     # Totals typed over formulas (one wrong), 小計 typed, an unreadable 單價, a category written
@@ -646,6 +658,7 @@ VARIANTS: dict[str, dict] = {
             "capital": 45000,
             "match": {"subsidy": 76801, "required": 0, "budgeted": 0, "needed": False},
             "problems": [
+                *BROKEN_SUMMARY_PROBLEMS,
                 ("B(8-12月)", "F6", "總價 8,000 元與數量×單價 6,000 元不符"),
                 ("B(8-12月)", "E8", "單價"),
                 ("B(8-12月)", "A13", "業務費"),
@@ -701,7 +714,7 @@ VARIANTS: dict[str, dict] = {
                 "required": 8580,
                 "budgeted": 18000,
             },
-            "problems": [("C", "A3", "依工作表名稱判定為 C")],
+            "problems": [("C", "A3", "依工作表名稱判定為 C"), *BROKEN_SUMMARY_PROBLEMS],
         },
     },
     # The vocational programme (sub-plans 一…五), extra empty rows, y-2/y-3/y-4 deleted.
@@ -771,7 +784,7 @@ VARIANTS: dict[str, dict] = {
             "applied": {"A": 100000, "D": 211},
             "approved": {"A": 90000},
             "match": {"subsidy": 211, "required": 0, "needed": False},
-            "problems": [],
+            "problems": [*BROKEN_SUMMARY_PROBLEMS],
         },
     },
 }

@@ -158,6 +158,11 @@ def test_reading_does_not_touch_the_file(files):
     assert path.read_bytes() == before
 
 
+def _y1_problems(budget):
+    """The problems outside y-2 / y-3 / y-4 (whose cached #REF! / #DIV/0! the reader reports too)."""
+    return [p for p in budget.problems if p.sheet not in ("y-2", "y-3", "y-4")]
+
+
 def test_copied_fiscal_label_of_the_wrong_year(tmp_path):
     # The school copied the 8-12月 sheet and changed only the months: 109會計年度概算表(1-7月).
     path = official_workbook(
@@ -167,8 +172,8 @@ def test_copied_fiscal_label_of_the_wrong_year(tmp_path):
     budget = read_budget(path)
     block = next(b for b in budget.sheets if b.sheet == "A(1-7月)")
     assert (block.semester, block.fiscal_year) == (Semester.SECOND, 110)
-    assert [(p.sheet, p.cell) for p in budget.problems] == [("A(1-7月)", "A3")]
-    assert "應為 110 會計年度" in budget.problems[0].message
+    assert [(p.sheet, p.cell) for p in _y1_problems(budget)] == [("A(1-7月)", "A3")]
+    assert "應為 110 會計年度" in _y1_problems(budget)[0].message
     assert [r.recurrent for r in rollup.y3(budget) if r.code == "A" and r.source == "教育部補助款"] == [
         10000,
         10000,
@@ -229,7 +234,7 @@ def test_a_grant_written_in_the_operating_span_stays_operating(tmp_path):
     assert (block.layout.operating.last, block.layout.operating_subtotal_row) == (11, 12)
     line = block.lines[1]
     assert (line.row, line.category, line.raw_category) == (7, "業務費", "獎補助費")
-    assert [(p.cell, "獎補助費" in p.message) for p in budget.problems] == [("A7", True)]
+    assert [(p.cell, "獎補助費" in p.message) for p in _y1_problems(budget)] == [("A7", True)]
 
 
 @pytest.mark.parametrize(
@@ -284,7 +289,7 @@ def test_a_code_outside_the_programme_is_reported(tmp_path):
         },
     )
     budget = read_budget(path, programme="senior-high")
-    assert [(p.cell, p.message) for p in budget.problems] == [
+    assert [(p.cell, p.message) for p in _y1_problems(budget)] == [
         ("A2", "子計畫代碼「E」不是本方案的子計畫（A、B、C、D）")
     ]
     assert rollup.grand_total(budget) == 1000

@@ -11,7 +11,6 @@ spans. Numbers are read leniently (``money.parse_number``) and whatever cannot b
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -25,7 +24,7 @@ from youzhi.calendar import Semester, fiscal_year, fiscal_year_from_text, semest
 from youzhi.errors import UnreadableWorkbook
 from youzhi.model import BlockLayout, Budget, Columns, Line, Problem, RowSpan, School, SubPlanSheet
 from youzhi.money import is_whole_yuan, parse_number, to_yuan
-from youzhi.sheets import SheetGrid, WorkbookGrids, load_grids
+from youzhi.sheets import UNCACHED, SheetGrid, WorkbookGrids, display_name, load_grids
 
 FINGERPRINT_SHEET = "_youzhi"
 SCHOOL_SHEET = "基本資料"
@@ -366,7 +365,8 @@ def _read_line(
     item_raw, unit, purpose = _text(v(r, cols.item)), _text(v(r, cols.unit)), _text(v(r, cols.purpose))
     q_raw, p_raw, t_raw = v(r, cols.quantity), v(r, cols.unit_price), v(r, cols.total)
     raw_source = _text(v(r, cols.source))
-    t_blank = t_raw is None or t_raw == "" or t_raw == 0
+    # a 總價 formula's error value alone (e.g. #VALUE! on an empty row) does not make a line
+    t_blank = t_raw is None or t_raw == "" or t_raw == 0 or (isinstance(t_raw, str) and t_raw.startswith("#"))
     if not (item_raw or unit or purpose or _text(q_raw) or _text(p_raw)) and t_blank:
         return None
     sheet = grid.name
@@ -379,7 +379,7 @@ def _read_line(
         quantity = parsed.value
     unit_price = _money(reading, sheet, _ref(cols.unit_price, r), p_raw, "單價")
     if isinstance(t_raw, str) and t_raw.startswith("#"):
-        # A formula's error result (openpyxl shows it; calamine reads it as blank).
+        # A formula's error result (both engines show it: see youzhi.sheets).
         cell = _ref(cols.total, r)
         reading.problem(sheet, cell, f"總價儲存格顯示 {t_raw}，以數量×單價計算", "info")
         t_raw = None
@@ -529,6 +529,35 @@ def _requests(grid: SheetGrid, reading: _Reading, codes: set[str]) -> tuple[dict
     return applied, approved
 
 
+def _formula_cell_problems(grids: WorkbookGrids, reading: _Reading) -> None:
+    """One problem per sheet for its error values (#REF! …) and formulas without a cached result,
+    with the count, the kinds and the first such cell (``WorkbookGrids.errors``)."""
+    for grid in grids.sheets:
+        cells = grids.errors.get(grid.name)
+        if not cells:
+            continue
+        kinds = Counter(kind for _, kind in cells)
+        errors = sum(n for kind, n in kinds.items() if kind != UNCACHED)
+        first = next((ref for ref, _ in cells if ref), "A1")
+        counts = "、".join(f"{kind} {n}" for kind, n in kinds.most_common())
+        if errors:
+            what = "錯誤值或未計算的公式" if UNCACHED in kinds else "錯誤值"
+            reading.problem(
+                grid.name,
+                first,
+                f"{grid.name} 有 {len(cells)} 個儲存格為{what}（{counts}），例如 {first}；"
+                "請以 youzhi repair 修復計算儲存格",
+            )
+        else:
+            reading.problem(
+                grid.name,
+                first,
+                f"{grid.name} 有 {len(cells)} 個公式儲存格沒有計算結果（{counts}），例如 {first}；"
+                "以 Excel 開啟後存檔即會計算，或以 youzhi repair 補上計算結果",
+                "info",
+            )
+
+
 def summary_sheet_names(grids: WorkbookGrids) -> dict[str, str]:
     """{"y-2": sheet name, …} of the summary forms present."""
     found: dict[str, str] = {}
@@ -586,7 +615,7 @@ def read_grids(
             continue
         found.extend(_find_blocks(grid))
     if not found:
-        name = os.path.basename(grids.path) if grids.path else "此活頁簿"
+        name = display_name(grids.path) or "此活頁簿"
         raise UnreadableWorkbook(f"{name} 中找不到任何子計畫經費概算表（表y-1），不是優質化經費表")
 
     # Sub-plan code and semester of each block from its own labels, else the sheet name.
@@ -707,5 +736,6 @@ def read_grids(
         budget.applied, budget.approved = _requests(
             summaries["y-2"], reading, {b.code for b in budget.sheets}
         )
+    _formula_cell_problems(grids, reading)
     budget.problems = reading.problems
     return budget
