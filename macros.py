@@ -22,7 +22,7 @@ import xlwings as xw
 from youzhi import annotate, forms, tiers
 from youzhi import xlwings_adapter as xa
 from youzhi.errors import UnreadableWorkbook, YouzhiError
-from youzhi.money import normalise_text, parse_number, to_yuan, yuan_to_cell
+from youzhi.money import format_kiloyuan, normalise_text, parse_number, to_yuan, yuan_to_cell
 
 TITLE = "優質化"
 # The file annotator's sheet name, colours, labels and note text (youzhi.annotate) are reused here,
@@ -176,10 +176,13 @@ def repair() -> str:
     """彙總/修復, as ``youzhi repair`` does it, in the open workbook.
 
     y-1: the 總價 and subtotal formulas of ``computed.y1_cells`` (a line whose 數量 or 單價 is text gets
-    its figure as a number); y-2/y-3/y-4 rebuilt in place or added; our 基本資料's formula cells.
+    its figure as a number); y-2/y-3/y-4 rebuilt in place or added; our 基本資料's formula cells, or,
+    in a workbook without one (the official form), 基本資料, the hidden 參數 sheet and the names they
+    use, added after the school's sheets so that the county match is computed in the workbook.
     """
     from youzhi import computed, rollup
     from youzhi.reader import SCHOOL_SHEET, is_summary_sheet, read_grids
+    from youzhi.repair import SUMMARY_KINDS, retarget, school_block
 
     book = _caller()
     grids = xa.grids_from_book(book)
@@ -191,19 +194,42 @@ def repair() -> str:
         if kind and kind not in existing:
             existing[kind] = grid.name
     specs = {s.name: s for s in computed.summary_sheets(budget)}
-    done = []
-    for kind in ("y-2", "y-3", "y-4"):
-        xa.write_sheet(book, specs[kind], into=existing.get(kind))
-        done.append(existing.get(kind, kind))
+    done, titles = [], {}
+    for kind in SUMMARY_KINDS:
+        into = existing.get(kind)  # a sheet named y-2 is always taken for the y-2 (reader)
+        xa.write_sheet(book, specs[kind], into=into)
+        titles[kind] = into or kind
+        done.append(titles[kind])
+    school_spec = retarget(specs[computed.SCHOOL_NAME], computed.Y2_NAME, titles["y-2"])
     school = grids.sheet(SCHOOL_SHEET)
-    spec = specs.get(computed.SCHOOL_NAME)
-    if school is not None and spec is not None and _labels_match(school, spec):
-        xa.write_cells(book, [c for c in spec.cells if c.formula is not None])
+    added = ""
+    if school is None:
+        school_spec, params, names = school_block(budget, school_spec, xa.sheet_names(book))
+        xa.write_sheet(book, school_spec)
+        xa.write_sheet(book, params)
+        xa.add_names(book, names)
+        xa.add_validations(book, school_spec)
+        added = f"，並新增「{school_spec.name}」與隱藏的「{params.name}」工作表"
+    elif _labels_match(school, school_spec):
+        xa.write_cells(book, [c for c in school_spec.cells if c.formula is not None])
         done.append(SCHOOL_SHEET)
     total = yuan_to_cell(rollup.grand_total(budget))
-    message = f"已重寫 {written} 個 y-1 計算儲存格，並重建 {'、'.join(done)}。全學年合計 {total:,.3f} 千元。"
+    message = (
+        f"已重寫 {written} 個 y-1 計算儲存格，{'' if added else '並'}重建 {'、'.join(done)}{added}。"
+        f"全學年合計 {total:,.3f} 千元。{_match_text(rollup.match(budget))}"
+    )
     xa.alert(book, message, TITLE)
     return message
+
+
+def _match_text(match) -> str:
+    """The county match in a sentence (empty when the school owes none or its county is unknown)."""
+    if not match.needed or match.tier is None:
+        return ""
+    text = f"應編配合款 {format_kiloyuan(match.required)} 千元，已編 {format_kiloyuan(match.budgeted)} 千元"
+    if match.shortfall:
+        text += f"，不足 {format_kiloyuan(match.shortfall)} 千元"
+    return text + "。"
 
 
 def _y1_cells(block, grids) -> list:

@@ -132,11 +132,13 @@ def apply_actions(path, recorded: list[dict], dest):
 
     Covers what the macros emit: setValues, setFormula, setRangeColor, addNote, deleteNote,
     addSheet, sheetDelete, sheetClearContents, rangeUnmerge, rangeMerge, setSheetVisibility,
-    setNumberFormat (others are cosmetic and skipped). Sheet positions follow the book as the
-    actions change it.
+    setNumberFormat, namesAdd (book scope), setDataValidationList (from a name) (others are
+    cosmetic and skipped). Sheet positions follow the book as the actions change it.
     """
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = openpyxl.load_workbook(path)
     for action in recorded:
@@ -179,6 +181,15 @@ def apply_actions(path, recorded: list[dict], dest):
             ws[args[0].replace("$", "")].comment = Comment(args[1], "youzhi")
         elif func == "deleteNote":
             ws[args[0].replace("$", "")].comment = None
+        elif func == "namesAdd" and position is None:
+            name, refers_to = args
+            wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
+        elif func == "setDataValidationList" and args[0]["type"] == "name":
+            validation = DataValidation(type="list", formula1=args[0]["name"], allow_blank=True)
+            first = f"{get_column_letter(col0 + 1)}{row0 + 1}"
+            last = f"{get_column_letter(col0 + action['column_count'])}{row0 + action['row_count']}"
+            validation.add(f"{first}:{last}")
+            ws.add_data_validation(validation)
         elif func == "setNumberFormat":
             for i in range(action["row_count"]):
                 for j in range(action["column_count"]):

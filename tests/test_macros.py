@@ -211,7 +211,8 @@ def test_repair_rewrites_formulas_that_libreoffice_agrees_with(tmp_path):
     formulas = {(a["sheet_position"], _cell(a)): a["values"][0][0] for a in actions(book, "setFormula")}
     assert formulas[(0, "F6")].startswith("=IF(COUNT(D6:E6)=2")
     assert message.startswith("已重寫 ") and "y-2、y-3、y-4" in message
-    assert actions(book, "addSheet") == []  # the official summaries are rebuilt in place
+    # The official summaries are rebuilt in place; the form has no school block, so it is added.
+    assert [a["args"][1] for a in actions(book, "addSheet")] == ["基本資料", "參數"]
 
     repaired = apply_actions(src, actions(book), tmp_path / "repaired.xlsx")
     out = lo.recalc([repaired], tmp_path / "lo")[repaired]
@@ -379,3 +380,4 @@ def test_our_own_template_is_checked_and_repaired_like_the_official_form(tmp_pat
     message = macros.repair()
     assert "y-2、y-3、y-4、基本資料" in message
     assert actions(book, "addSheet") == []
+    assert actions(book, "namesAdd") == []  # our template has its 參數 and names already

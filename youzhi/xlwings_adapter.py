@@ -203,6 +203,41 @@ def write_sheet(book, spec: SheetSpec, *, into: str | None = None) -> str:
     return outcome
 
 
+def add_names(book, names: dict[str, str]) -> list[str]:
+    """Add the workbook-scoped names (``{name: "=參數!$A$2:$A$23"}``) that are not defined yet; an
+    existing name is never changed. Returns the names added (``namesAdd`` actions on the remote engine)."""
+    defined = {n.name.casefold() for n in book.names if "!" not in n.name}  # sheet-scoped: "Sheet!name"
+    added = []
+    for name, refers_to in names.items():
+        if name.casefold() in defined:
+            continue
+        book.names.add(name, refers_to)
+        defined.add(name.casefold())
+        added.append(name)
+    return added
+
+
+def add_validations(book, spec: SheetSpec, *, sheet_name: str | None = None) -> int:
+    """The spec's drop-down lists whose source is a workbook name (``=yz_counties``); call it after
+    ``add_names``. A drop-down is a convenience: an engine without data validation (the remote engine
+    with a non-Office.js client) skips it. Returns the number of lists set."""
+    sheet = find_sheet(book, sheet_name or spec.name)
+    by_name = {n.name: n for n in book.names if "!" not in n.name}
+    done = 0
+    for v in spec.validations:
+        source = by_name.get(v.source.lstrip("="))
+        if sheet is None or source is None:
+            continue
+        target = sheet.range((v.first_row, v.first_col), (v.last_row, v.last_col))
+        try:
+            with unprotected(sheet):
+                target.data_validation.set_list(source)
+        except (NotImplementedError, AttributeError, ValueError, TypeError):
+            continue
+        done += 1
+    return done
+
+
 def _try(action) -> bool:
     """Cosmetic writes (bold, widths) that some engines lack must never stop the real work."""
     try:
