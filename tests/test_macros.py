@@ -296,6 +296,7 @@ def test_grids_from_a_live_book_equal_the_file_reader(faulty):
         for r in range(1, theirs.max_row + 1):
             for c in range(1, theirs.max_col + 1):
                 assert (mine.value(r, c) or None) == (theirs.value(r, c) or None), (mine.name, r, c)
+    assert live.errors == file.errors and file.errors["y-2"][0] == ("B6", "#REF!")  # the official #REF!
 
 
 def test_clear_marks_on_a_file_annotated_by_the_cli(faulty, tmp_path):
@@ -366,7 +367,9 @@ def test_our_own_template_is_checked_and_repaired_like_the_official_form(tmp_pat
         school={"name": "示範高中", "authority": "直轄市立", "county": "新北市"},
         blocks={("A", Semester.FIRST): [LECTURE, NO_PURPOSE]},
     )
-    expected = _file_findings(path)
+    # The builder saves with openpyxl, which drops cached results: the file check reports them
+    # (UNCACHED), while in Excel, as in a client's payload, every formula has its value.
+    expected = [f for f in _file_findings(path) if not (f.rule == "YZ001" and "沒有計算結果" in f.message)]
     book = remote_book(path)
     macros.check()
     table = actions(book, "setValues")[-1]["values"]

@@ -25,14 +25,55 @@ from youzhi.sheets import SheetGrid, WorkbookGrids
 # --------------------------------------------------------------------------- reading
 
 
+# Excel's error values as xlwings reads them with ``err_to_str=True`` (and as clients send them).
+ERROR_TEXTS = frozenset(
+    [
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#UNKNOWN!",
+        "#BUSY!",
+        "#PYTHON!",
+        "#EXTERNAL!",
+    ]
+)
+
+
 def grids_from_book(book) -> WorkbookGrids:
-    """Every sheet's values from A1 to the last used cell, one read per sheet."""
-    sheets = []
+    """Every sheet's values from A1 to the last used cell, one read per sheet.
+
+    ``errors`` lists the error values (``#REF!`` …) as ``load_grids`` does for a file; a live book
+    always has its formulas calculated, so there is no uncached kind here."""
+    sheets, errors = [], {}
     for sheet in book.sheets:
         last = sheet.used_range.last_cell
         rows = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value or []
-        sheets.append(SheetGrid(sheet.name, not sheet.visible, [list(r) for r in rows]))
-    return WorkbookGrids(_fullname(book), sheets, _names(book))
+        grid = SheetGrid(sheet.name, not sheet.visible, [list(r) for r in rows])
+        sheets.append(grid)
+        cells = _error_cells(grid.rows)
+        if cells:
+            errors[grid.name] = cells
+    return WorkbookGrids(_fullname(book), sheets, _names(book), errors=errors)
+
+
+def _error_cells(rows: list[list[object]]) -> list[tuple[str, str]]:
+    """[(A1, "#REF!")] in sheet order (row by row)."""
+    return [
+        (f"{get_column_letter(c)}{r}", value)
+        for r, row in enumerate(rows, start=1)
+        for c, value in enumerate(row, start=1)
+        if isinstance(value, str) and value in ERROR_TEXTS
+    ]
 
 
 def _fullname(book) -> str | None:
