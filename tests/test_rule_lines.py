@@ -39,6 +39,17 @@ def run(path, school=NATIONAL, **options):
     return budget, validators.check(budget, grids=grids)
 
 
+SUMMARY_SHEETS = ("y-2", "y-3", "y-4")
+
+
+def substantive(findings):
+    """All findings but the reader's note on the summaries' error values (the official file ships
+    with #REF! / #DIV/0! in y-2 … y-4: one YZ001 warning per sheet, which youzhi repair fixes)."""
+    shipped = [f for f in findings if f.rule == "YZ001" and f.sheet in SUMMARY_SHEETS]
+    assert all(f.severity == "warning" and "錯誤值" in f.message for f in shipped), shipped
+    return [f for f in findings if f not in shipped]
+
+
 # (line, rule that must fire, column of the cell it must name)
 SENIOR_BAD = [
     (L("講座鐘點費", "節", 2, 2.5, "外聘講師專題講座"), "YZ201", "unit_price"),
@@ -185,7 +196,7 @@ def senior_clean(tmp_path_factory):
 def test_clean_senior_workbook_is_quiet(senior_clean):
     budget, findings = senior_clean
     assert len(budget.lines) == len(SENIOR_CLEAN_FIRST) + len(SENIOR_CLEAN_SECOND) + 2
-    assert [(f.rule, f.sheet, f.cell, f.message) for f in findings] == []
+    assert [(f.rule, f.sheet, f.cell, f.message) for f in substantive(findings)] == []
 
 
 def test_total_mismatch_is_reported_once(senior_bad):

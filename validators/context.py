@@ -66,6 +66,7 @@ class Context:
     first_line: dict[str, Line] = field(default_factory=dict)  # canonical item → its first line
     first_capital_line: Line | None = None
     mismatched: set[tuple[str, str]] = field(default_factory=set)  # (sheet, 總價 cell) of YZ103 lines
+    grids: object = None  # the WorkbookGrids the budget was read from, when given (sheet labels)
 
     @property
     def grand_total(self) -> int:
@@ -76,9 +77,9 @@ class Context:
         return rollup.match(self.budget)
 
 
-def build(budget: Budget, rules: tuple[Rule, ...], summaries: Summaries) -> tuple[Context, list]:
+def build(budget: Budget, rules: tuple[Rule, ...], summaries: Summaries, grids=None) -> tuple[Context, list]:
     """The context and, for every line, its ``(line, LineEnv)``."""
-    ctx = Context(budget, rules, summaries)
+    ctx = Context(budget, rules, summaries, grids=grids)
     totals: dict[str, int] = defaultdict(int)
     envs = []
     for sheet in budget.sheets:

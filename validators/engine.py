@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from validators import context, names, summaries
 from validators.finding import Finding, Rule
-from validators.kinds import caps, classification, forbidden, line_form, shares, workbook
+from validators.kinds import caps, classification, forbidden, line_form, shares, subplans, workbook
 from validators.ruleset import rules_for
 from youzhi import forms
 from youzhi.calendar import Semester
@@ -39,6 +39,7 @@ BUDGET_KINDS = {
     "share": shares.share,
     "total_cap": shares.total_cap,
     "capital_share": shares.capital_share,
+    "six_year_band": subplans.six_year_band,
 }
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -80,7 +81,7 @@ def check(budget: Budget, *, grids=None) -> list[Finding]:
     rules = rules_for(budget.programme, budget.academic_year)
     general, by_item, budget_rules = _split(rules)
     located = summaries.locate(grids, names.standard_items(budget.programme, budget.academic_year))
-    ctx, envs = context.build(budget, rules, located)
+    ctx, envs = context.build(budget, rules, located, grids)
     found: list[Finding] = []
     for line, env in envs:
         found.extend(_check_line(line, env, general, by_item))

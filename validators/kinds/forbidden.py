@@ -8,7 +8,11 @@ from validators.kinds import cell
 
 
 def forbidden(rule, line, env):
+    """The item or purpose has the rule's words (``params``: any / purpose_any / also / none, see
+    ``names.matches``); ``skip_items`` names standard items another rule covers."""
     if rule.items and env.item not in rule.items:
+        return
+    if env.item is not None and env.item in rule.params.get("skip_items", ()):
         return
     purpose = str(line.purpose or "")
     if not (line.item or purpose) or not names.matches(rule.params, env.item_text, env.purpose_text):

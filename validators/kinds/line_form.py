@@ -42,7 +42,9 @@ def arithmetic(rule, line, env):
 
 
 def unit(rule, line, env):
-    if env.item is None:
+    """The unit the standards count in (``params.equivalents`` accepted); ``skip_items``: items a
+    stricter rule of the same kind checks."""
+    if env.item is None or env.item in rule.params.get("skip_items", ()):
         return
     standard = names.standard_unit(env.programme, env.academic_year, env.item)
     if not standard:
