@@ -126,6 +126,19 @@ def test_what_counts_as_an_error_or_an_uncached_formula():
     }
 
 
+def test_unusual_writers_get_the_general_scan():
+    # indented XML, t before r, a namespace prefix, an empty cached text that is not text-typed
+    cells = (
+        '\n  <row r="1">\n    <c t="e" r="A1">\n      <f>1/0</f>\n      <v>#DIV/0!</v>\n    </c>\n'
+        '    <c r="B1" t="str">\n      <f>""</f>\n      <v></v>\n    </c>\n'
+        '    <c r="C1">\n      <f>A1+1</f>\n    </c>\n  </row>\n'
+        '<row r="2"><x:c r="A2"><x:f>A1</x:f><x:v></x:v></x:c></row>\n'
+    )
+    assert scan_formula_cells(_workbook_with_sheet_xml(cells)) == {
+        "表": [("A1", "#DIV/0!"), ("C1", UNCACHED), ("A2", UNCACHED)]
+    }
+
+
 def test_parts_without_hints_are_skipped_and_broken_input_never_raises():
     assert (
         scan_formula_cells(_workbook_with_sheet_xml('<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'))
