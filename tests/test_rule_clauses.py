@@ -13,6 +13,7 @@ from test_rule_lines import CAP, GR, L, run
 
 import validators
 from youzhi.calendar import Semester
+from youzhi.sheets import load_grids
 
 FIRST, SECOND = Semester.FIRST, Semester.SECOND
 
@@ -29,6 +30,7 @@ BAD = [
     (L("國內旅費、短程車資、運費", "人次", 2, 0.3, "校外教學隨車人員交通費"), "YZ414", "item"),
     (L("臨時工作人員/工讀費", "小時", 10, 0.18, "本校職員協助行政，行政人員工讀"), "YZ416", "item"),
     (L("國內旅費、短程車資、運費", "人次", 3, 0.5, "學生個人參加校外競賽交通費"), "YZ417", "item"),
+    (L("雜支", "式", 1, 3, "計畫辦公室水電費、電話費"), "YZ401", "item"),
     (L("學生獎學(助)金", "人次", 5, 1, "技藝競賽優勝頒發禮券", cat=GR), "YZ415", "item"),  # 獎補助費 last
     (L("學生獎學(助)金", "人次", 5, 1, "補助學生參加研習營費用", cat=GR), "YZ415", "item"),
 ]
@@ -153,3 +155,24 @@ def test_ordinary_subplan_mentioning_the_junior_section_once_is_not_one(tmp_path
 def test_six_year_band_is_a_senior_high_rule(tmp_path):
     _, found = six_year(tmp_path, 18, programme="vocational")
     assert found == [] and "YZ340" not in {r.code for r in validators.catalogue("vocational")}
+
+
+def test_six_year_subplan_recognised_from_its_code_label(tmp_path):
+    code = "D-1 六年一貫課程"  # written as 子計畫代碼:D-1 六年一貫課程; the sheets are plain D-1(…)
+    blocks = {(code, FIRST): SIX_FIRST, (code, SECOND): SIX_SECOND}
+    names = {(code, FIRST): "D-1(8-12月)", (code, SECOND): "D-1(1-7月)"}
+    path = official_workbook(tmp_path / "label.xlsx", academic_year=113, blocks=blocks, sheet_names=names)
+    budget, findings = run(path)
+    found = [f for f in findings if f.rule == "YZ340"]
+    assert [(f.value, f.sheet) for f in found] == [(150000, "D-1(8-12月)")]  # no y-2 row for it: 1st line
+    assert "子計畫代碼:D-1 六年一貫課程" in found[0].message
+    first = budget.sheets[-2].lines[0]
+    assert found[0].cell == first.cell("total")
+
+
+def test_school_name_in_the_title_row_does_not_mark_every_subplan(tmp_path):
+    blocks = {("A", FIRST): SIX_FIRST, ("A", SECOND): SIX_SECOND}  # 150,000, below the band
+    path = official_workbook(tmp_path / "t.xlsx", school_title="○○高中國中部", blocks=blocks)
+    budget, findings = run(path)
+    assert "國中部" in str(load_grids(path).sheet(budget.sheets[0].sheet).rows)
+    assert [f for f in findings if f.rule == "YZ340"] == []
