@@ -37,6 +37,12 @@ def test_principles_are_warnings_and_stated_limits_errors():
         assert rules[code].severity == "warning" and "原則" in rules[code].citation
     for code in ("YZ103", "YZ201", "YZ206", "YZ302", "YZ320", "YZ401"):
         assert rules[code].severity == "error"
+    # stated prohibitions (不得 / 不予補助 / 僅得) are errors; routine-ness, a student's own trip and the
+    # 國中部 band (tied to the size of the 國中部) are for the reviewer to judge: warnings
+    for code in ("YZ110", "YZ409", "YZ410", "YZ411", "YZ413", "YZ414", "YZ415", "YZ416"):
+        assert rules[code].severity == "error", code
+    for code in ("YZ340", "YZ412", "YZ417"):
+        assert rules[code].severity == "warning", code
 
 
 def test_vocational_table_says_where_it_differs():
