@@ -145,3 +145,14 @@ def test_summary_json_shape():
     assert {"fiscal_year": 116, "code": "A-1", "source": "自籌款", "recurrent": 6000, "capital": 0} in s["y3"]
     assert {"fiscal_year": 115, "item": "講座鐘點費", "amount": 16000} in s["y4"]
     assert len(s["lines"]) == 7
+
+
+def test_computed_total_follows_changes_to_the_line():
+    ln = line("A(8-12月)", 6, "業務費", "講座鐘點費", 8, 2000)
+    assert ln.computed_total == 16000
+    ln.quantity = Decimal(3)
+    assert ln.computed_total == 6000
+    ln.unit_price = 1500
+    assert ln.amount == 4500
+    ln.unit_price = None
+    assert ln.computed_total is None

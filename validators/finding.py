@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
+SEVERITY_LABELS = {"error": "錯誤", "warning": "警告", "info": "提示"}  # zh-TW, one wording everywhere
 
 
 @dataclass(frozen=True)

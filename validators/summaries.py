@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
-
 from validators.names import normalise
+from youzhi.a1 import get_column_letter
 from youzhi.money import cell_to_yuan
 
 MAX_ROWS = 120

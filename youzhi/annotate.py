@@ -21,11 +21,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from validators.finding import SEVERITY_LABELS  # re-exported: macros and the CLI use annotate's
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 
 # Fill colours by severity (RGB hex, Excel's own "bad" red and "neutral" yellow); info: no fill.
 COLOURS = {"error": "FFC7CE", "warning": "FFEB9C"}
-SEVERITY_LABELS = {"error": "錯誤", "warning": "警告", "info": "提示"}
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 RESULT_SHEET = "檢核結果"
 NOTE_AUTHOR = "youzhi 檢核"

@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from validators.finding import SEVERITY_LABELS  # one wording of severities everywhere
 from youzhi import batch_pool, forms
-from youzhi.annotate import SEVERITY_LABELS  # one wording of severities everywhere
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 
 EXTENSIONS = (".xlsx", ".xlsm")

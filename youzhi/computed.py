@@ -22,9 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from openpyxl.utils import get_column_letter
-
 from youzhi import forms, rollup, tiers
+from youzhi.a1 import get_column_letter
 from youzhi.calendar import Semester
 from youzhi.model import Budget, RowSpan, SubPlanSheet
 from youzhi.money import yuan_to_cell

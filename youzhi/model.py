@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-
+from youzhi.a1 import get_column_letter
 from youzhi.calendar import Semester
 from youzhi.forms import CAPITAL, MINISTRY, RECURRENT_CATEGORIES, base_code
 from youzhi.money import round_half_up
@@ -92,10 +91,15 @@ class Line:
 
     @property
     def computed_total(self) -> int | None:
-        """數量 × 單價 in 元 when both are given."""
-        if self.quantity is None or self.unit_price is None:
+        """數量 × 單價 in 元 when both are given (remembered for the current 數量 and 單價)."""
+        quantity, price = self.quantity, self.unit_price
+        if quantity is None or price is None:
             return None
-        return round_half_up(self.quantity * self.unit_price)
+        memo = self.__dict__.get("_memo")
+        if memo is None or memo[0] != quantity or memo[1] != price:
+            memo = (quantity, price, round_half_up(quantity * price))
+            self.__dict__["_memo"] = memo
+        return memo[2]
 
     @property
     def amount(self) -> int:

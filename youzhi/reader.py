@@ -17,9 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-
 from youzhi import forms, tiers
+from youzhi.a1 import get_column_letter
 from youzhi.calendar import Semester, fiscal_year, fiscal_year_from_text, semester_from_text
 from youzhi.errors import UnreadableWorkbook
 from youzhi.model import BlockLayout, Budget, Columns, Line, Problem, RowSpan, School, SubPlanSheet
@@ -530,29 +529,29 @@ def _requests(grid: SheetGrid, reading: _Reading, codes: set[str]) -> tuple[dict
 
 
 def _formula_cell_problems(grids: WorkbookGrids, reading: _Reading) -> None:
-    """One problem per sheet for its error values (#REF! …) and formulas without a cached result,
-    with the count, the kinds and the first such cell (``WorkbookGrids.errors``)."""
+    """One problem per sheet for its error values (#REF! …), with their count, kinds and first cell,
+    and for formulas without a cached result (``WorkbookGrids.errors`` names the first of those)."""
     for grid in grids.sheets:
         cells = grids.errors.get(grid.name)
         if not cells:
             continue
-        kinds = Counter(kind for _, kind in cells)
-        errors = sum(n for kind, n in kinds.items() if kind != UNCACHED)
-        first = next((ref for ref, _ in cells if ref), "A1")
-        counts = "、".join(f"{kind} {n}" for kind, n in kinds.most_common())
+        errors = [(ref, kind) for ref, kind in cells if kind != UNCACHED]
+        uncached = next((ref for ref, kind in cells if kind == UNCACHED), None)
         if errors:
-            what = "錯誤值或未計算的公式" if UNCACHED in kinds else "錯誤值"
+            first = errors[0][0] or "A1"
+            counts = "、".join(f"{kind} {n}" for kind, n in Counter(k for _, k in errors).most_common())
+            also = f"，另有公式沒有計算結果（例如 {uncached}）" if uncached else ""
             reading.problem(
                 grid.name,
                 first,
-                f"{grid.name} 有 {len(cells)} 個儲存格為{what}（{counts}），例如 {first}；"
+                f"{grid.name} 有 {len(errors)} 個儲存格為錯誤值（{counts}），例如 {first}{also}；"
                 "請以 youzhi repair 修復計算儲存格",
             )
         else:
             reading.problem(
                 grid.name,
-                first,
-                f"{grid.name} 有 {len(cells)} 個公式儲存格沒有計算結果（{counts}），例如 {first}；"
+                uncached or "A1",
+                f"{grid.name} 有公式儲存格沒有計算結果（{UNCACHED}），例如 {uncached}；"
                 "以 Excel 開啟後存檔即會計算，或以 youzhi repair 補上計算結果",
                 "info",
             )

@@ -71,7 +71,8 @@ class WorkbookGrids:
     path: str | None
     sheets: list[SheetGrid]
     names: dict[str, str] = field(default_factory=dict)  # defined name → its formula text
-    # sheet → [(A1, "#REF!" | UNCACHED)] in sheet order: error values and formulas with no result
+    # sheet → [(A1, "#REF!" | UNCACHED)] in sheet order: every error value, and the first formula
+    # with no result (UNCACHED; files saved by openpyxl have one in every formula cell)
     errors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def sheet(self, name: str) -> SheetGrid | None:
@@ -274,6 +275,7 @@ def _indented(xml: bytes) -> bool:
 
 
 def _uncached_by_tails(xml: bytes) -> list[tuple[int, str, str]]:
+    """The first formula without a result (a file saved by openpyxl has hundreds: one tells)."""
     found = []
     for tail in _UNCACHED_TAILS:
         at = xml.find(tail)
@@ -285,9 +287,9 @@ def _uncached_by_tails(xml: bytes) -> list[tuple[int, str, str]]:
                 xml[start + 3 : head_end], b"<v" in body or tail.startswith(b"<v")
             ):
                 found.append((start, _ref(xml[start + 3 : head_end]), UNCACHED))
+                break
             at = xml.find(tail, at + len(tail))
-    found.sort()
-    return found
+    return sorted(found)[:1]
 
 
 def _uncached_cells(xml: bytes) -> list[tuple[int, str, str]]:
@@ -298,7 +300,7 @@ def _uncached_cells(xml: bytes) -> list[tuple[int, str, str]]:
             return found
     for m in _UNCACHED_CELL.finditer(xml):
         if _is_uncached(m.group(1), b"<v" in m.group(0)[m.end(1) - m.start() :]):
-            found.append((m.start(), _ref(m.group(1)), UNCACHED))
+            return [(m.start(), _ref(m.group(1)), UNCACHED)]
     return found
 
 

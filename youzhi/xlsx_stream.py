@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.utils import get_column_letter
+from youzhi.a1 import get_column_letter
 
 ROW = "\x00"  # stands for the row number in a rendered row (never in escaped text: NUL is escaped)
 _ROW_BYTES = ROW.encode()

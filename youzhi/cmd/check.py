@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import validators
+from validators.finding import SEVERITY_LABELS
 from youzhi import forms
-from youzhi.annotate import SEVERITY_LABELS, annotate
 from youzhi.cmd.rollup import add_school_arguments, school_option
 from youzhi.errors import YouzhiError
 from youzhi.reader import read_grids
@@ -43,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         raise YouzhiError("標註檔不可覆寫原檔，請指定另一個輸出檔名")
     budget, findings = findings_of(args)
     if args.annotate:
+        from youzhi.annotate import annotate  # openpyxl: only when asked for
+
         annotate(args.file, findings, args.annotate)
     if args.json:
         out = {"file": args.file, "findings": [f.as_dict() for f in findings]}

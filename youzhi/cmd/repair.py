@@ -7,7 +7,6 @@ import os
 
 from youzhi.cmd.rollup import add_school_arguments, school_option
 from youzhi.errors import YouzhiError
-from youzhi.repair import repair_in_place, repair_workbook
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from youzhi.repair import repair_in_place, repair_workbook  # openpyxl: imported when used
+
     options = {"school": school_option(args), "programme": args.programme, "academic_year": args.year}
     if args.in_place:
         report = repair_in_place(args.file, **options)

@@ -7,8 +7,8 @@ import json
 import sys
 
 import validators
+from validators.finding import SEVERITY_LABELS
 from youzhi import forms
-from youzhi.annotate import SEVERITY_LABELS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

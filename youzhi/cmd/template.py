@@ -9,7 +9,6 @@ from pathlib import Path
 from youzhi import forms, tiers
 from youzhi.errors import YouzhiError
 from youzhi.model import School
-from youzhi.template import parse_subplans, write_template
 from youzhi.y1form import LineCounts
 
 
@@ -36,6 +35,8 @@ def _counts(text: str) -> LineCounts:
 
 
 def run(args: argparse.Namespace) -> int:
+    from youzhi.template import parse_subplans, write_template  # XlsxWriter: imported when used
+
     if not 90 <= args.year <= 200:
         raise YouzhiError(f"學年度「{args.year}」不合理，請以民國年填寫（例如 115）")
     out = Path(args.output)
