@@ -69,3 +69,32 @@ def test_a_renamed_y2_is_what_the_school_block_refers_to(tmp_path):
     assert lo.error_cells(out) == []
     cells = lo.values(out)["基本資料"]
     assert cell_to_yuan(cells[f"B{computed.MATCH_ROW['應編配合款']}"]) == 13259
+
+
+def test_totals_typed_over_y2_are_kept_in_comments(tmp_path):
+    """Schools re-type y-2 totals by hand over the official #REF! cells: rebuilding y-2 must not lose
+    them. A typed figure equal to the recomputed one needs no note; a different one, or one in a cell
+    the rebuilt table leaves empty, is kept in that cell's comment."""
+    src = variant_workbook("branches-inserted-rows", tmp_path)
+    first = repair_workbook(src, tmp_path / "first.xlsx")
+    figures = sorted(
+        (ref, value)
+        for (sheet, ref), value in first.cached.items()
+        if sheet == "y-2" and isinstance(value, float) and value > 0
+    )
+    (equal_ref, equal_value), (wrong_ref, right_value) = figures[0], figures[1]
+    wb = openpyxl.load_workbook(src)
+    y2 = wb["y-2"]
+    y2[equal_ref] = equal_value
+    y2[wrong_ref] = right_value + 1.5
+    y2["P40"] = 7.5  # far outside the rebuilt table
+    wb.save(src)
+    dest = tmp_path / "typed.out.xlsx"
+    report = repair_workbook(src, dest)
+    out = openpyxl.load_workbook(dest)["y-2"]
+    assert out[equal_ref].comment is None
+    assert f"{right_value + 1.5:,.3f}" in out[wrong_ref].comment.text
+    assert out[wrong_ref].value.startswith("=")
+    assert "7.500" in out["P40"].comment.text
+    assert {f"y-2!{wrong_ref}", "y-2!P40"} <= set(report.typed_kept)
+    assert f"y-2!{equal_ref}" not in report.typed_kept

@@ -131,16 +131,18 @@ def _repair_y1(wb, budget: Budget, report: RepairReport) -> None:
             report.y1_cells += 1
 
 
-def _keep_typed(cell, new_value, report: RepairReport, where: str) -> None:
-    """A value typed over a computed cell that differs from the correct figure (``new_value``, 千元)
-    is kept in the cell's comment before the formula replaces it."""
-    old = cell.value
+def _keep_typed(
+    cell, new_value, report: RepairReport, where: str, *, old=None, why: str = "已改為公式計算"
+) -> None:
+    """A value typed over a computed cell (``old``, by default the cell's own) that differs from the
+    correct figure (``new_value``, 千元) is kept in the cell's comment, so nothing typed is lost."""
+    old = cell.value if old is None else old
     if old is None or old == "" or (isinstance(old, str) and old.startswith("=")):
         return
     if isinstance(old, (int, float)) and isinstance(new_value, (int, float)) and abs(old - new_value) < 5e-7:
         return
     shown = f"{old:,.3f}" if isinstance(old, (int, float)) and not isinstance(old, bool) else str(old)
-    text = f"youzhi 修復前此格填的是 {shown}（已改為公式計算）"
+    text = f"youzhi 修復前此格填的是 {shown}（{why}）"
     if cell.comment is not None:
         text = f"{cell.comment.text}\n{text}"
     cell.comment = Comment(text, "youzhi")
@@ -223,13 +225,15 @@ def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
             name = kind if kind not in wb.sheetnames else f"{kind}(youzhi)"
             ws = wb.create_sheet(name)
             report.created.append(name)
-            comments = {}
+            comments, typed = {}, {}
         else:
+            typed = _typed_numbers(ws)
             comments = _clear(ws)
             report.rebuilt.append(ws.title)
         _write_spec(ws, spec, styles, report)
         written[kind] = ws
         _restore_comments(ws, comments)
+        _keep_typed_numbers(ws, typed, report)
         if kind == "y-2":
             _note_orphan_requests(ws, budget, report)
     y2_title = written["y-2"].title
@@ -238,6 +242,28 @@ def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
         _repair_school_sheet(wb[SCHOOL_SHEET], school_spec, report)
     else:
         _add_school_block(wb, budget, school_spec, styles, report)
+
+
+def _typed_numbers(ws) -> dict[str, float]:
+    """Numbers typed into a summary sheet (schools re-type totals over the official #REF! cells)."""
+    return {
+        cell.coordinate: cell.value
+        for row in ws.iter_rows()
+        for cell in row
+        if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
+    }
+
+
+def _keep_typed_numbers(ws, typed: dict[str, float], report: RepairReport) -> None:
+    """After a summary sheet is rebuilt, a number typed there that the sheet no longer shows at that
+    cell (the recomputed figure differs, or the cell now holds something else) goes into a comment."""
+    for coord, old in typed.items():
+        cell = ws[coord]
+        if type(cell).__name__ == "MergedCell":
+            rng = next(m for m in ws.merged_cells.ranges if coord in m)
+            cell = ws.cell(rng.min_row, rng.min_col)
+        new = report.cached.get((ws.title, cell.coordinate), cell.value)
+        _keep_typed(cell, new, report, f"{ws.title}!{coord}", old=old, why="修復時重建此表")
 
 
 def retarget(spec: computed.SheetSpec, old: str, new: str) -> computed.SheetSpec:

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if report.rebuilt:
         print(f"  重建彙總表：{'、'.join(report.rebuilt)}")
     if report.created:
-        print(f"  新增彙總表：{'、'.join(report.created)}")
+        print(f"  新增工作表：{'、'.join(report.created)}")
     if report.text_lines:
         print(f"  數量或單價為文字，總價以數值寫入：{'、'.join(report.text_lines)}")
     if report.typed_kept:
