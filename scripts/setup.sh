@@ -13,9 +13,10 @@ for arg in "$@"; do
   esac
 done
 
+sudo_cmd=""
+[ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+
 if [ "$want_lo" = 1 ] && ! command -v soffice >/dev/null 2>&1; then
-  sudo_cmd=""
-  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   echo "Installing LibreOffice (Debian packages) ..."
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq \
@@ -23,8 +24,16 @@ if [ "$want_lo" = 1 ] && ! command -v soffice >/dev/null 2>&1; then
 fi
 
 python=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  "$python" -m venv .venv
+if [ ! -x .venv/bin/pip ]; then
+  rm -rf .venv
+  if ! "$python" -m venv .venv >/dev/null 2>&1; then
+    # Debian's own python3 ships venv/ensurepip separately (python3-venv)
+    rm -rf .venv
+    echo "Installing python3-venv (Debian package) ..."
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-venv >/dev/null
+    "$python" -m venv .venv
+  fi
 fi
 extras=""
 [ "$want_dev" = 1 ] && extras="[dev]"
