@@ -12,7 +12,7 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -96,7 +96,11 @@ def mark_line(ws, change: LineChange) -> None:
         _note(cell, f"比較版本：{f.label} 原為 {shown(f.label, f.old)}")
 
 
-def _marked_copy(new_path: Path):
+def _marked_copy(new_path: Path | None):
+    if new_path is None:  # a live book with no file: the summary sheets only
+        wb = Workbook()
+        wb.remove(wb.active)
+        return wb
     try:
         data = new_path.read_bytes()
         return load_workbook(io.BytesIO(data), rich_text=True)
@@ -247,11 +251,21 @@ def lines_sheet(ws, d: Diff) -> None:
 
 
 def write_report(
-    d: Diff, old_path, new_path, dest, *, checks: list | None = None, approval: Approval | None = None
+    d: Diff,
+    old_path,
+    new_path,
+    dest,
+    *,
+    checks: list | None = None,
+    approval: Approval | None = None,
+    new_name: str = "",
 ) -> Path:
-    """Write the reviewer's workbook to ``dest`` (never over either input)."""
-    old_path, new_path, dest = Path(old_path), Path(new_path), Path(dest)
-    if dest.resolve() in (old_path.resolve(), new_path.resolve()):
+    """Write the reviewer's workbook to ``dest`` (never over either input). Without ``new_path``
+    (a workbook open in Excel that has no file yet) only 摘要 and 逐筆差異 are written."""
+    old_path, dest = Path(old_path), Path(dest)
+    new_path = None if new_path is None else Path(new_path)
+    inputs = [old_path.resolve()] + ([new_path.resolve()] if new_path else [])
+    if dest.resolve() in inputs:
         raise YouzhiError("差異報告不可覆寫比較的檔案，請指定另一個輸出檔名")
     if dest.suffix.lower() != ".xlsx":
         raise YouzhiError("差異報告請以 .xlsx 為副檔名")
@@ -263,7 +277,11 @@ def write_report(
         if change.new is not None and change.new.place.sheet in wb.sheetnames:
             mark_line(wb[change.new.place.sheet], change)
     summary_sheet(
-        wb.create_sheet(SUMMARY_SHEET, 0), d, (old_path.name, new_path.name), checks or [], approval
+        wb.create_sheet(SUMMARY_SHEET, 0),
+        d,
+        (old_path.name, new_path.name if new_path else new_name),
+        checks or [],
+        approval,
     )
     lines_sheet(wb.create_sheet(LINES_SHEET, 1), d)
     wb.active = 0

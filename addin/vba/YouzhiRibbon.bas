@@ -50,6 +50,13 @@ Public Sub OnBatch(control As IRibbonControl)
     RunPython "import macros; macros.batch(" & PyText(folder) & ")"
 End Sub
 
+Public Sub OnCompareVersions(control As IRibbonControl)
+    Dim other As Variant
+    other = Application.GetOpenFilename("Excel (*.xlsx;*.xlsm),*.xlsx;*.xlsm", , "選擇要比較的另一個版本（例如核定版）")
+    If VarType(other) = vbBoolean Then Exit Sub
+    RunPython "import macros; macros.compare_versions(" & PyText(CStr(other)) & ")"
+End Sub
+
 Private Function PyText(ByVal text As String) As String
     ' Text typed or picked by the user as a Python expression that survives cmd.exe quoting
     ' (%, &, quotes, any script): its UTF-16 code units in hex, decoded by macros.from_hex.

@@ -69,27 +69,38 @@ def _pairs(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _load(path: str, args: argparse.Namespace):
-    grids = load_grids(path, args.engine)
-    budget = read_grids(grids, school=school_option(args), programme=args.programme, academic_year=args.year)
+def findings_for(budget, grids=None):
+    """(budget, every finding of the rule engine)."""
     try:
         return budget, validators.check(budget, grids=grids)
     except validators.RuleTableError as exc:
         raise YouzhiError(str(exc)) from exc
 
 
-def compare(old_path: str, new_path: str, args: argparse.Namespace):
-    """Read both versions and diff them: (diff, change findings, approval)."""
-    old, old_findings = _load(old_path, args)
-    new, new_findings = _load(new_path, args)
-    if (old.programme, old.academic_year) != (new.programme, new.academic_year):
+def load(path: str, *, engine: str = "calamine", **options):
+    """Read one version: (budget, findings). ``options``: school, programme, academic_year."""
+    grids = load_grids(path, engine)
+    return findings_for(read_grids(grids, **options), grids)
+
+
+def compare(old, new, approved: dict[str, int] | None = None):
+    """Diff two loaded versions ((budget, findings) each): (diff, change findings, approval)."""
+    (old_budget, old_findings), (new_budget, new_findings) = old, new
+    d = core.diff(old_budget, new_budget, old_findings=old_findings, new_findings=new_findings)
+    return d, diff_rules.change_findings(d, approved), diff_rules.approval(new_budget, approved)
+
+
+def _compare_args(args: argparse.Namespace):
+    options = {"school": school_option(args), "programme": args.programme, "academic_year": args.year}
+    old = load(args.old, engine=args.engine, **options)
+    new = load(args.new, engine=args.engine, **options)
+    if (old[0].programme, old[0].academic_year) != (new[0].programme, new[0].academic_year):
         print(
-            f"注意：兩個版本的方案或學年度不同（{old.academic_year}／{new.academic_year}學年度），依新版本比較",
+            f"注意：兩個版本的方案或學年度不同（{old[0].academic_year}／{new[0].academic_year}學年度），"
+            "依新版本比較",
             file=sys.stderr,
         )
-    d = core.diff(old, new, old_findings=old_findings, new_findings=new_findings)
-    approved = parse_approved(getattr(args, "approved", None))
-    return d, diff_rules.change_findings(d, approved), diff_rules.approval(new, approved)
+    return compare(old, new, parse_approved(args.approved))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -97,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     for out in (args.output, args.adjustment):
         if out and Path(out).resolve() in inputs:
             raise YouzhiError("輸出檔不可覆寫比較的檔案，請指定另一個輸出檔名")
-    d, checks, approval = compare(args.old, args.new, args)
+    d, checks, approval = _compare_args(args)
     if args.output:
         from youzhi.diff_report import write_report
 
