@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def parse_approved(text: str | None) -> dict[str, int]:
 def _pairs(text: str) -> list[str]:
     """Split on commas that start a new ``code=`` pair (so 450,000 stays one number)."""
     parts: list[str] = []
-    for piece in text.replace("，", ",").split(","):
+    for piece in unicodedata.normalize("NFKC", text).split(","):
         if "=" in piece or not parts:
             parts.append(piece.strip())
         else:
