@@ -564,7 +564,7 @@ def compare_versions(other=None) -> str:
         raise YouzhiError(f"找不到檔案「{other}」")
     book = _caller()
     try:
-        saved = Path(book.fullname)
+        saved = Path(book.fullname).resolve()
     except Exception:  # an unsaved or remote book may not know its path
         saved = None
     new_file = saved if saved is not None and saved.is_file() else None
