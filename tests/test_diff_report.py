@@ -22,7 +22,7 @@ from youzhi.diff_report import LINE_HEADER, LINES_SHEET, SUMMARY_SHEET, write_re
 from youzhi.reader import read_budget
 
 F = Semester.FIRST
-FORMULA_TEXT = "=HYPERLINK(\"http://x\")"
+FORMULA_TEXT = '=HYPERLINK("http://x")'
 
 
 def _digest(path) -> str:
@@ -35,10 +35,14 @@ def report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("diff_report")
     revised = {**REVISED, ("A", Semester.SECOND): [_ln("業務費", "雜支", "式", 1, 1, purpose="文具")]}
     old = official_workbook(folder / "核定版.xlsx", blocks=BASE, school_sheet=SCHOOL, broken_summaries=False)
-    new = official_workbook(folder / "變更版.xlsx", blocks=revised, school_sheet=SCHOOL, broken_summaries=False)
+    new = official_workbook(
+        folder / "變更版.xlsx", blocks=revised, school_sheet=SCHOOL, broken_summaries=False
+    )
     before = {p: _digest(p) for p in (old, new)}
     out, table = folder / "差異.xlsx", folder / "調整對照表.xlsx"
-    code, text, err = _run("diff", str(old), str(new), "-o", str(out), "--adjustment", str(table), "--round", "1")
+    code, text, err = _run(
+        "diff", str(old), str(new), "-o", str(out), "--adjustment", str(table), "--round", "1"
+    )
     assert code == 1, err  # YZ601: capital to recurrent
     assert f"差異報告：{out}" in text and f"經費調整對照表：{table}" in text
     after = {p: _digest(p) for p in (old, new)}
@@ -156,7 +160,7 @@ def test_compare_versions_of_a_book_without_a_file(versions, tmp_path, monkeypat
 
 
 def test_compare_versions_explains_what_is_missing(versions, tmp_path):
-    old, new = versions
+    _, new = versions
     book = remote_book(new)
     assert macros.compare_versions() == "比較版本需在桌面版 Excel 中選擇另一個版本的經費表"
     assert macros.compare_versions(str(tmp_path / "沒有.xlsx")) == f"找不到檔案「{tmp_path / '沒有.xlsx'}」"
