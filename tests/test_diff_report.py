@@ -110,6 +110,8 @@ def test_changed_cells_are_shaded_and_noted_with_the_old_value(report):
     assert all(ws.cell(meals, col).comment is None for col in range(1, 9))
     added = next(c.row for c in ws["B"] if c.value == "雜支")
     assert ws[f"B{added}"].fill.start_color.rgb.endswith("C6EFCE") and "新增" in _note(ws, f"B{added}")
+    header = next(c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("名稱"))
+    assert "已刪除「印刷費」" in _note(ws, f"A{header}") and "5,000 元" in _note(ws, f"A{header}")
     moved = wb["B(1-7月)"]
     advice = next(c.row for c in moved["B"] if c.value == "諮詢費、輔導費、指導費")
     assert "由 A 1-7月" in _note(moved, f"B{advice}")

@@ -96,6 +96,17 @@ def mark_line(ws, change: LineChange) -> None:
         _note(cell, f"比較版本：{f.label} 原為 {shown(f.label, f.old)}")
 
 
+def mark_removed(wb, d: Diff, change: LineChange) -> None:
+    """A removed line has no cell in NEW: note it on the header of its block there, if any."""
+    place, line = change.old.place, change.old.line
+    block = next((s for s in d.new.sheets if (s.code, s.semester) == (place.code, place.semester)), None)
+    if block is None or block.layout is None or block.sheet not in wb.sheetnames:
+        return
+    columns = block.layout.columns
+    cell = wb[block.sheet].cell(block.layout.header_row, min(columns.category, columns.item))
+    _note(cell, f"比較版本：已刪除「{line.item}」（原 {place.sheet} 第 {place.row} 列，{line.amount:,} 元）")
+
+
 def _marked_copy(new_path: Path | None):
     if new_path is None:  # a live book with no file: the summary sheets only
         wb = Workbook()
@@ -276,6 +287,8 @@ def write_report(
     for change in d.changes:
         if change.new is not None and change.new.place.sheet in wb.sheetnames:
             mark_line(wb[change.new.place.sheet], change)
+        elif change.kind == REMOVED and new_path is not None:
+            mark_removed(wb, d, change)
     summary_sheet(
         wb.create_sheet(SUMMARY_SHEET, 0),
         d,

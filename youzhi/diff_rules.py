@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -111,7 +112,8 @@ def _ratio(budget: Budget) -> Fraction | None:
 
 
 def _percent(value: Fraction) -> str:
-    return f"{float(value * 100):.2f}%"
+    shown = Decimal(value.numerator * 100) / Decimal(value.denominator)
+    return f"{shown.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
 
 
 def subsidy_ratio(rule: Rule, d: Diff, approved: dict) -> Iterator[Finding]:
