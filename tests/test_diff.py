@@ -142,6 +142,28 @@ def test_change_rules_stay_quiet_without_a_change(budgets):
     assert diff_rules.change_findings(diff(old, old), {"A": 28_200 + 10_000, "B": 60_000}) == []
 
 
+def test_a_plain_cut_needs_consent_for_the_amount_only(tmp_path, budgets):
+    old, _ = budgets
+    fewer = {**BASE, ("A", F): [{**LECTURE, "quantity": 8}, PRINTING, MEALS]}  # 20,000 → 16,000
+    less_capital = {**BASE, ("B", F): [PROJECTOR, {**LAPTOP, "unit_price": 25}]}  # 30,000 → 25,000
+    for blocks in (fewer, less_capital):
+        new = read_budget(_write(tmp_path / "cut.xlsx", blocks))
+        found = diff_rules.change_findings(diff(old, new), {"A": 38_200, "B": 60_000})
+        assert [f.rule for f in found] == ["YZ605"]  # no flow, no new item, ratio 1, under approval
+
+
+def test_an_inserted_line_shifts_the_rest_without_changing_them(tmp_path, budgets):
+    old, _ = budgets
+    first = _ln("業務費", "講座鐘點費", "節", 1, 2, purpose="新增講座：期末發表")
+    new = read_budget(_write(tmp_path / "inserted.xlsx", {**BASE, ("A", F): [first, *BASE[("A", F)]]}))
+    d = diff(old, new)
+    assert [(c.kind, c.new.line.purpose) for c in d.changes] == [(ADDED, "新增講座：期末發表")]
+    # only the new line's own finding appears (no 內聘/外聘 in its purpose); the workbook-wide
+    # 講座鐘點費 share (YZ301, shown on the first lecture line) stays although its cell changed
+    assert [(f.rule, f.cell) for f in d.appeared] == [("YZ202", "E6")]
+    assert d.disappeared == []
+
+
 def test_subsidy_ratio_and_overhead_rules(tmp_path):
     old = read_budget(_write(tmp_path / "a.xlsx", {("A", F): [LECTURE, MEALS]}))
     paid_by_school = {**MEALS, "source": "自籌款"}

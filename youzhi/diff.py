@@ -302,16 +302,27 @@ def rollup_sources(budget: Budget) -> dict[str, int]:
 _FIGURES = re.compile(r"[\d][\d,.]*")
 
 
-def _finding_keys(findings: list[Finding], where: dict[tuple[str, int], int]) -> list[tuple]:
+def _budget_rules(budget: Budget) -> frozenset[str]:
+    """Codes of the workbook-wide rules (shares, totals …): they may point at a line's cell, but
+    they are about the whole budget, so they are matched by rule and message, not by line."""
+    from validators.engine import BUDGET_KINDS
+    from validators.ruleset import rules_for
+
+    return frozenset(
+        r.code for r in rules_for(budget.programme, budget.academic_year) if r.kind in BUDGET_KINDS
+    )
+
+
+def _finding_keys(findings: list[Finding], where: dict[tuple[str, int], int], book: frozenset) -> list[tuple]:
     """A key per finding that survives inserted rows and renamed sheets: the matched line for line
-    findings, the rule and message for workbook findings."""
+    findings, the rule and message (figures left out) for workbook findings."""
     keys = []
     for f in findings:
         letters = f.cell.rstrip("0123456789")
         digits = f.cell[len(letters) :]
-        pair = where.get((f.sheet, int(digits))) if digits else None
-        book = (f.rule, "book", _FIGURES.sub("#", f.message))  # the same finding with new figures stays
-        keys.append((f.rule, "line", pair) if pair is not None else book)
+        pair = where.get((f.sheet, int(digits))) if digits and f.rule not in book else None
+        whole = (f.rule, "book", _FIGURES.sub("#", f.message))  # the same finding with new figures stays
+        keys.append((f.rule, "line", pair) if pair is not None else whole)
     return keys
 
 
@@ -322,8 +333,9 @@ def finding_changes(d: Diff, old_findings: list[Finding], new_findings: list[Fin
             where_old[(change.old.place.sheet, change.old.place.row)] = i
         if change.new:
             where_new[(change.new.place.sheet, change.new.place.row)] = i
-    old_keys = _finding_keys(old_findings, where_old)
-    new_keys = _finding_keys(new_findings, where_new)
+    book = _budget_rules(d.old) | _budget_rules(d.new)
+    old_keys = _finding_keys(old_findings, where_old, book)
+    new_keys = _finding_keys(new_findings, where_new, book)
     left, right = Counter(old_keys), Counter(new_keys)
     d.disappeared = _surplus(old_findings, old_keys, left - right)
     d.appeared = _surplus(new_findings, new_keys, right - left)
