@@ -51,10 +51,14 @@ Public Sub OnBatch(control As IRibbonControl)
 End Sub
 
 Public Sub OnCompareVersions(control As IRibbonControl)
-    Dim other As Variant
-    other = Application.GetOpenFilename("Excel (*.xlsx;*.xlsm),*.xlsx;*.xlsm", , "選擇要比較的另一個版本（例如核定版）")
-    If VarType(other) = vbBoolean Then Exit Sub
-    RunPython "import macros; macros.compare_versions(" & PyText(CStr(other)) & ")"
+    Dim other As String
+    With Application.FileDialog(3) ' msoFileDialogFilePicker
+        .Title = "選擇要比較的另一個版本（例如核定版）"
+        .AllowMultiSelect = False
+        If .Show <> -1 Then Exit Sub
+        other = .SelectedItems(1)
+    End With
+    RunPython "import macros; macros.compare_versions(" & PyText(other) & ")"
 End Sub
 
 Private Function PyText(ByVal text As String) As String
