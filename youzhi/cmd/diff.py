@@ -200,7 +200,7 @@ def as_json(d: core.Diff, checks: list, approval) -> dict:
 
 
 def _money_rows(rows) -> list[list[str]]:
-    return [[x.label, f"{x.old:,}", f"{x.new:,}", f"{x.difference:+,}"] for x in rows]
+    return [[x.label, f"{x.old:,}", f"{x.new:,}", f"{x.difference:,}"] for x in rows]
 
 
 def _where(e) -> str:
@@ -235,10 +235,10 @@ def render(d: core.Diff, checks: list, approval, args) -> str:
     out.append("\n配合款\n")
     rows = [(k, getattr(m0, k), getattr(m1, k)) for k in ("subsidy", "required", "budgeted")]
     labels = {"subsidy": "教育部補助款", "required": "應編配合款", "budgeted": "已編配合款"}
-    out.append(table(head, [[labels[k], f"{a:,}", f"{b:,}", f"{b - a:+,}"] for k, a, b in rows]))
+    out.append(table(head, [[labels[k], f"{a:,}", f"{b:,}", f"{b - a:,}"] for k, a, b in rows]))
     if approval is not None:
         out.append("\n核定金額\n")
-        rows = [[r.code, f"{r.approved:,}", f"{r.budgeted:,}", f"{r.difference:+,}"] for r in approval.rows]
+        rows = [[r.code, f"{r.approved:,}", f"{r.budgeted:,}", f"{r.difference:,}"] for r in approval.rows]
         out.append(table(["子計畫", "核定金額", "新版本編列", "超過(+)／不足(−)"], rows))
         am = approval.match
         out.append(
