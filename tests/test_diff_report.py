@@ -12,6 +12,7 @@ import lo
 import openpyxl
 import pytest
 from officialish import _ln, official_workbook
+from openpyxl.cell.cell import MergedCell
 from remote_payload import actions, remote_book
 from test_diff import BASE, REVISED, SCHOOL, _run
 
@@ -83,6 +84,20 @@ def test_line_sheet_has_filters_and_one_row_per_change(report):
     assert kinds == sorted(["修改", "刪除", "新增", "新增", "移動", "修改"])
     removed = next(r for r in rows[1:] if r[0] == "刪除")
     assert removed[1] == "印刷費" and removed[5] is None and removed[14] == 5_000
+
+
+def test_a_category_change_under_a_merged_category_cell_is_noted_on_the_name(tmp_path):
+    projector, laptop = BASE[("B", F)]
+    meals = _ln("業務費", "膳宿費", "人次", 10, 0.08, purpose="研習午餐")
+    before = {("B", F): [meals, projector, laptop]}
+    after = {("B", F): [meals, {**projector, "category": "業務費"}, laptop]}  # second 業務費 row
+    old = official_workbook(tmp_path / "a.xlsx", blocks=before, merge_category=True)
+    new = official_workbook(tmp_path / "b.xlsx", blocks=after, merge_category=True)
+    out = write_report(diff(read_budget(old), read_budget(new)), old, new, tmp_path / "d.xlsx")
+    ws = openpyxl.load_workbook(out)["B(8-12月)"]
+    row = next(c.row for c in ws["B"] if c.value == "實物投影機")
+    assert isinstance(ws[f"A{row}"], MergedCell)
+    assert "一級用途別 原為 設備及投資" in _note(ws, f"B{row}")
 
 
 def test_text_from_a_school_never_becomes_a_formula(tmp_path):

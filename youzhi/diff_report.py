@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -92,6 +93,8 @@ def mark_line(ws, change: LineChange) -> None:
         _note(ws[line.cell("item")], f"比較版本：{where}")
     for f in change.fields:
         cell = ws[line.cell(f.column)]
+        if isinstance(cell, MergedCell):  # 一級用途別 merged down its section: note it on the name
+            cell = ws[line.cell("item")]
         cell.fill = _fill(FILLS["changed"])
         _note(cell, f"比較版本：{f.label} 原為 {shown(f.label, f.old)}")
 
