@@ -541,3 +541,45 @@ def _single(result):
     if isinstance(result, list) and len(result) == 1 and isinstance(result[0], list) and len(result[0]) == 1:
         return result[0][0]
     return result
+
+
+# --------------------------------------------------------------------------- 比較版本
+
+
+@_guarded
+def compare_versions(other=None) -> str:
+    """比較版本: compare the open workbook (the new version) with another version picked in Excel,
+    write the reviewer's workbook (摘要, 逐筆差異, the marked copy) next to it and open it.
+
+    The open workbook is read from its saved file when it has one (the marked copy is made from
+    those bytes, as ``youzhi diff -o`` does), else from the live book (then without the copy).
+    """
+    from youzhi.cmd.diff import compare, findings_for, load
+    from youzhi.diff_report import write_report
+
+    if not other:
+        raise YouzhiError("比較版本需在桌面版 Excel 中選擇另一個版本的經費表")
+    old_path = Path(other)
+    if not old_path.is_file():
+        raise YouzhiError(f"找不到檔案「{other}」")
+    book = _caller()
+    try:
+        saved = Path(book.fullname).resolve()
+    except Exception:  # an unsaved or remote book may not know its path
+        saved = None
+    new_file = saved if saved is not None and saved.is_file() else None
+    if new_file is not None and new_file.resolve() == old_path.resolve():
+        raise YouzhiError("請選擇另一個版本的經費表，而不是目前這個檔案")
+    new = load(str(new_file)) if new_file else findings_for(*_read(book))
+    d, checks, approval = compare(load(str(old_path)), new)
+    folder = new_file.parent if new_file else old_path.parent
+    stem = (new_file or Path(book.name)).stem
+    report = _free_name(folder, f"{stem}_版本比較")
+    write_report(d, old_path, new_file, report, checks=checks, approval=approval, new_name=book.name)
+    changed = len(d.changes)
+    errors = sum(1 for f in checks if f.severity == "error")
+    summary = "兩個版本沒有差異" if d.unchanged else f"{changed} 筆經費有變動，經費變更規則錯誤 {errors} 項"
+    message = f"已與「{old_path.name}」比較：{summary}。報告寫在「{report}」。"
+    xa.alert(book, message, TITLE)
+    _open(report)
+    return message

@@ -50,6 +50,17 @@ Public Sub OnBatch(control As IRibbonControl)
     RunPython "import macros; macros.batch(" & PyText(folder) & ")"
 End Sub
 
+Public Sub OnCompareVersions(control As IRibbonControl)
+    Dim other As String
+    With Application.FileDialog(3) ' msoFileDialogFilePicker
+        .Title = "選擇要比較的另一個版本（例如核定版）"
+        .AllowMultiSelect = False
+        If .Show <> -1 Then Exit Sub
+        other = .SelectedItems(1)
+    End With
+    RunPython "import macros; macros.compare_versions(" & PyText(other) & ")"
+End Sub
+
 Private Function PyText(ByVal text As String) As String
     ' Text typed or picked by the user as a Python expression that survives cmd.exe quoting
     ' (%, &, quotes, any script): its UTF-16 code units in hex, decoded by macros.from_hex.
