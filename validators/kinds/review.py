@@ -22,7 +22,7 @@ from youzhi.a1 import get_column_letter
 from youzhi.money import format_kiloyuan
 
 # Rule kinds whose limit (and per-case limits) is a per-unit price cap of the items they cover.
-PRICE_CAP_KINDS = ("unit_cap", "unit_range", "written_range", "total_cap")
+PRICE_CAP_KINDS = ("unit_cap", "unit_range")
 
 
 # --- summary figures ------------------------------------------------------------------------------
