@@ -194,3 +194,13 @@ def test_school_name_in_the_title_row_does_not_mark_every_subplan(tmp_path):
     budget, findings = run(path)
     assert "國中部" in str(load_grids(path).sheet(budget.sheets[0].sheet).rows)
     assert [f for f in findings if f.rule == "YZ340"] == []
+
+
+def test_catalogue_shows_the_basic_table_bands():
+    from youzhi.cmd.rules import limit_text
+
+    rules = {r.code: r for r in validators.catalogue("vocational")}
+    assert limit_text(rules["YZ230"]) == "1,000～2,500 元"
+    assert limit_text(rules["YZ231"]) == "1,000～4,000 元；半日 2,500 元"
+    assert limit_text(rules["YZ232"]) == "2,000～6,000 元；半日 4,000 元"
+    assert "YZ420" not in rules  # the vocational 方案 does not say who pays for 減授
