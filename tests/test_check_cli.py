@@ -28,7 +28,7 @@ def test_clean_workbook_exits_0(books, capsys):
     # Only the reader's note on the official summaries' #REF! / #DIV/0! cells (one per sheet) and the
     # 0.000 their broken formulas show (YZ505, seed 002 表y-2 row A) remain.
     listed = [ln for ln in out.splitlines() if ln.startswith(("錯誤", "警告", "提示"))]
-    official = [ln for ln in listed if "YZ505  y-" in ln and "填列 0.000 千元" in ln]
+    official = [ln for ln in listed if "YZ505  y-" in ln and "送審數字為 0.000 千元" in ln]
     assert all("YZ001  y-" in ln and "錯誤值" in ln for ln in listed if ln not in official), listed
     assert "錯誤 0 項" in out or "未發現任何問題" in out
 

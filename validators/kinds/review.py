@@ -21,6 +21,8 @@ from youzhi import forms, rollup
 from youzhi.a1 import get_column_letter
 from youzhi.money import format_kiloyuan
 
+# y-2 has two 合計數 columns: by source (經費配置來源) and by kind (優質化整體經費分析).
+Y2_WORDING = {"來源合計數": "經費配置來源 合計數", "經資門合計數": "整體經費分析 合計數"}
 # Rule kinds whose limit (and per-case limits) is a per-unit price cap of the items they cover.
 PRICE_CAP_KINDS = ("unit_cap", "unit_range")
 
@@ -35,7 +37,7 @@ def _y2_expected(budget) -> list[tuple[str, str, str, int]]:
         values = {src: row.by_source[src] for src in forms.SOURCES}
         total = row.recurrent + row.capital
         values |= {"來源合計數": total, "經常門": row.recurrent, "資本門": row.capital, "經資門合計數": total}
-        out += [(row.code, key, key.replace("經資門合計數", "合計數"), v) for key, v in values.items()]
+        out += [(row.code, key, Y2_WORDING.get(key, key), v) for key, v in values.items()]
     return out
 
 
@@ -95,7 +97,7 @@ def summary_mismatch(rule, ctx):
         sheet = ctx.summaries.sheets.get(key)
         for ref, what, typed, expected in mismatches(ctx):
             msg = (
-                f"{what}填列 {format_kiloyuan(typed)} 千元，依各子計畫經費概算表（表y-1）各列計算應為 "
+                f"{what}送審數字為 {format_kiloyuan(typed)} 千元，依各子計畫經費概算表（表y-1）各列計算應為 "
                 f"{format_kiloyuan(expected)} 千元（差 {format_kiloyuan(typed - expected)} 千元）。"
             )
             yield finding(rule, sheet.name, ref, msg, value=typed, limit=expected)
