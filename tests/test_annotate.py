@@ -87,7 +87,8 @@ def test_fill_by_worst_severity_and_note_text(annotated):
             assert note_text(f) in cell.comment.text
     lecture = next(f for f in findings if f.rule == "YZ201")
     text = wb[lecture.sheet][lecture.cell].comment.text
-    assert "YZ201" in text and "上限／基準：2000" in text and "依據：seed 002" in text
+    assert "YZ201" in text and "上限／基準：2000" in text
+    assert "依據：《109學年度教育部高中優質化輔助方案計畫申請&成果報告撰寫手冊》" in text
 
 
 def test_result_sheet_lists_and_links_every_finding(annotated):

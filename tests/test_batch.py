@@ -248,7 +248,8 @@ def test_findings_and_rule_statistics(run):
     findings = [r for r in rows(run["report"], "檢核明細") if r["檔案"] == capped]
     (cap,) = [r for r in findings if r["嚴重度"] == "錯誤"]
     assert (cap["工作表"], cap["儲存格"], cap["數值"], cap["上限"]) == ("A(8-12月)", "E6", 3000, 2000)
-    assert "講座鐘點費" in cap["說明"] and cap["依據"].startswith("seed 002")
+    assert "講座鐘點費" in cap["說明"]
+    assert cap["依據"].startswith("《109學年度教育部高中優質化輔助方案計畫申請&成果報告撰寫手冊》")
     stats = {r["規則"]: r for r in rows(run["report"], "規則統計")}
     rule = stats[cap["規則"]]
     assert rule["學校數"] == 1 and rule["筆數"] == 1 and rule["嚴重度"] == "錯誤" and rule["說明"]

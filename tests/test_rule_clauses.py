@@ -31,6 +31,14 @@ BAD = [
     (L("臨時工作人員/工讀費", "小時", 10, 0.18, "本校職員協助行政，行政人員工讀"), "YZ416", "item"),
     (L("國內旅費、短程車資、運費", "人次", 3, 0.5, "學生個人參加校外競賽交通費"), "YZ417", "item"),
     (L("雜支", "式", 1, 3, "計畫辦公室水電費、電話費"), "YZ401", "item"),
+    # 基準表 業務費(一)(三)(四): 1 元 over each cap, or under the band
+    (L("主持費", "人次", 2, 2.501, "課程專題研討主持"), "YZ230", "unit_price"),
+    (L("引言費", "人次", 2, 0.999, "專題研討引言"), "YZ230", "unit_price"),
+    (L("訪視費", "人次", 3, 4.001, "訪視委員到校訪視"), "YZ231", "unit_price"),
+    (L("訪視費", "人次", 3, 2.501, "訪視委員半日到校訪視"), "YZ231", "unit_price"),
+    (L("評鑑費", "人次", 2, 6.001, "課程評鑑委員到校評鑑"), "YZ232", "unit_price"),
+    (L("評鑑費", "半日", 2, 4.001, "課程評鑑委員到校評鑑"), "YZ232", "unit_price"),
+    (L("授課鐘點費", "節", 4, 0.4, "兼辦本計畫教師減授鐘點之代課費"), "YZ420", "source"),
     (L("學生獎學(助)金", "人次", 5, 1, "技藝競賽優勝頒發禮券", cat=GR), "YZ415", "item"),  # 獎補助費 last
     (L("學生獎學(助)金", "人次", 5, 1, "補助學生參加研習營費用", cat=GR), "YZ415", "item"),
 ]
@@ -48,6 +56,16 @@ NEAR = [
     (L("國內旅費、短程車資、運費", "人次", 4, 0.5, "講師交通費"), "YZ414"),
     (L("國內旅費、短程車資、運費", "人次", 10, 0.1, "學生個人參加跨校選修課程交通費"), "YZ417"),
     (L("臨時工作人員/工讀費", "小時", 10, 0.18, "學生工讀生協助行政人員"), "YZ416"),
+    (L("主持費", "人次", 2, 2.5, "課程專題研討主持"), "YZ230"),  # at the cap
+    (L("計畫主持人費", "人次", 1, 3, "外聘計畫主持人"), "YZ230"),  # 人事費, not a 主持費
+    (L("訪視費", "人次", 3, 4, "訪視委員到校訪視"), "YZ231"),
+    (L("訪視費", "人次", 3, 2.5, "訪視委員半日到校訪視"), "YZ231"),
+    (L("訪視交通費", "人次", 3, 4.5, "訪視委員往返交通"), "YZ231"),
+    (L("評鑑費", "人次", 2, 6, "課程評鑑委員到校評鑑"), "YZ232"),
+    (L("評鑑費", "半日", 2, 4, "課程評鑑委員到校評鑑"), "YZ232"),
+    (L("評鑑費", "場", 1, 12, "課程評鑑委員2人全日"), "YZ232"),  # per 場: not one person's fee
+    ({**L("授課鐘點費", "節", 4, 0.4, "兼辦本計畫教師減授鐘點之代課費"), "source": "自籌款"}, "YZ420"),
+    (L("授課鐘點費", "節", 4, 0.4, "彈性學習課程授課（不含減授鐘點）"), "YZ420"),
     (L("學生獎學(助)金", "人次", 5, 1, "技藝競賽優勝頒發獎學金", cat=GR), "YZ415"),
     (L("學生獎學(助)金", "人次", 5, 1, "自主學習研習成果優異獎學金", cat=GR), "YZ415"),
 ]
@@ -69,7 +87,7 @@ def test_clause_rule_fires_at_its_cell(clauses, index):
     hits = [f for f in findings if f.rule == rule and (f.sheet, f.cell) == (line.sheet, line.cell(column))]
     assert hits, f"{rule} did not fire at {line.sheet}!{line.cell(column)}"
     rules = {r.code: r for r in validators.catalogue("senior-high")}
-    assert all(f.severity == rules[rule].severity and f.citation.startswith("seed") for f in hits)
+    assert all(f.severity == rules[rule].severity and f.citation.startswith(("《", "國教署")) for f in hits)
 
 
 @pytest.mark.parametrize("index", range(len(NEAR)), ids=[rule for _, rule in NEAR])
@@ -176,3 +194,13 @@ def test_school_name_in_the_title_row_does_not_mark_every_subplan(tmp_path):
     budget, findings = run(path)
     assert "國中部" in str(load_grids(path).sheet(budget.sheets[0].sheet).rows)
     assert [f for f in findings if f.rule == "YZ340"] == []
+
+
+def test_catalogue_shows_the_basic_table_bands():
+    from youzhi.cmd.rules import limit_text
+
+    rules = {r.code: r for r in validators.catalogue("vocational")}
+    assert limit_text(rules["YZ230"]) == "1,000～2,500 元"
+    assert limit_text(rules["YZ231"]) == "1,000～4,000 元；半日 2,500 元"
+    assert limit_text(rules["YZ232"]) == "2,000～6,000 元；半日 4,000 元"
+    assert "YZ420" not in rules  # the vocational 方案 does not say who pays for 減授

@@ -50,7 +50,7 @@ def test_vocational_line_rules_fire(voc_bad, index):
         ln for ln in budget.sheets[0].lines if (ln.item, ln.purpose) == (wanted["item"], wanted["purpose"])
     )
     hits = [f for f in findings if f.rule == rule and (f.sheet, f.cell) == (line.sheet, line.cell(column))]
-    assert hits and hits[0].severity == "error" and "seed 004" in hits[0].citation
+    assert hits and hits[0].severity == "error" and "國教署補助高職優質化輔助方案要點" in hits[0].citation
 
 
 def test_vocational_caps_differ_from_senior_high(voc_bad):

@@ -6,7 +6,17 @@ from decimal import Decimal
 
 from validators import context, names, summaries
 from validators.finding import Finding, Rule
-from validators.kinds import caps, classification, forbidden, line_form, shares, subplans, workbook
+from validators.kinds import (
+    caps,
+    classification,
+    clauses,
+    forbidden,
+    line_form,
+    review,
+    shares,
+    subplans,
+    workbook,
+)
 from validators.ruleset import rules_for
 from youzhi import forms
 from youzhi.calendar import Semester
@@ -29,6 +39,8 @@ LINE_KINDS = {
     "hourly_wage": caps.hourly_wage,
     "equipment_cap": caps.equipment_cap,
     "forbidden": forbidden.forbidden,
+    "written_range": clauses.written_range,
+    "self_paid": clauses.self_paid,
 }
 BUDGET_KINDS = {
     "reader_problem": workbook.reader_problem,
@@ -40,6 +52,10 @@ BUDGET_KINDS = {
     "total_cap": shares.total_cap,
     "capital_share": shares.capital_share,
     "six_year_band": subplans.six_year_band,
+    "summary_mismatch": review.summary_mismatch,
+    "hidden_money": review.hidden_money,
+    "blank_total": review.blank_total,
+    "implausible_price": review.implausible_price,
 }
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from validators.documents import UnknownDocument, expand
 from validators.finding import SEVERITIES, Rule
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -67,12 +68,16 @@ def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
     severity = raw.get("severity", "")
     if severity not in SEVERITIES:
         raise RuleTableError(f"規則 {raw.get('code')} 的嚴重度「{severity}」不是 error/warning/info")
+    try:
+        citation = expand(raw["citation"])
+    except UnknownDocument as exc:
+        raise RuleTableError(f"規則 {raw.get('code')}：{exc}") from None
     return Rule(
         code=raw["code"],
         title=raw["title"],
         kind=raw["kind"],
         severity=severity,
-        citation=raw["citation"],
+        citation=citation,
         rationale=raw.get("rationale", ""),
         items=tuple(raw.get("items", ())),
         limit=raw.get("limit"),

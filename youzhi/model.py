@@ -88,6 +88,7 @@ class Line:
     raw_source: str = ""  # the 經費來源 cell as written
     raw_category: str = ""  # the 一級用途別 cell as written on this line ("" when blank/merged)
     columns: Columns = field(default_factory=Columns)
+    hidden: bool = False  # the row is hidden on the sheet (its money still counts)
 
     @property
     def computed_total(self) -> int | None:

@@ -403,6 +403,7 @@ def _read_line(
         raw_source=raw_source,
         raw_category=raw_category,
         columns=cols,
+        hidden=r in grid.hidden_rows,
     )
     written = norm(raw_category)
     if written in forms.CATEGORIES and written != section:

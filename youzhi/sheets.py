@@ -40,6 +40,7 @@ class SheetGrid:
     name: str
     hidden: bool
     rows: list[list[object]]
+    hidden_rows: frozenset[int] = frozenset()  # 1-based rows marked hidden in the sheet XML
 
     def value(self, row: int, col: int) -> object:
         """The value at 1-based (row, col); None outside the grid."""
@@ -96,7 +97,10 @@ def load_grids(path, engine: str = "calamine") -> WorkbookGrids:
     except OSError as exc:
         raise UnreadableWorkbook(f"無法讀取檔案（{exc.strerror or exc}）") from None
     grids = _load_calamine(path, data) if engine == "calamine" else _load_openpyxl(path, data)
-    names, grids.errors = _workbook_facts(data)
+    hidden: dict[str, frozenset[int]] = {}
+    names, grids.errors = _workbook_facts(data, hidden)
+    for grid in grids.sheets:
+        grid.hidden_rows = hidden.get(grid.name, frozenset())
     if engine == "calamine":
         grids.names = names  # calamine does not expose defined names
         _restore_error_values(grids)
@@ -336,18 +340,38 @@ def _member(data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> byt
     return zlib.decompressobj(-15).decompress(raw, info.file_size)
 
 
-def _workbook_facts(data: bytes) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
-    """(defined names, formula cells) from the raw bytes of an .xlsx/.xlsm, opening the zip once."""
+def _workbook_facts(
+    data: bytes, hidden: dict[str, frozenset[int]] | None = None
+) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
+    """(defined names, formula cells) from the raw bytes of an .xlsx/.xlsm, opening the zip once;
+    ``hidden`` (when given) receives each sheet's hidden rows."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             workbook = archive.read("xl/workbook.xml")
             names = _defined_names(workbook.decode("utf-8", "replace"))
-            return names, _scan(data, archive, workbook)
+            return names, _scan(data, archive, workbook, hidden)
     except _SCAN_ERRORS:
         return {}, {}
 
 
-def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes) -> dict[str, list[tuple[str, str]]]:
+_HIDDEN_ROW = re.compile(rb"<row\b([^>]*?)\bhidden=\"(?:1|true)\"")
+_ROW_R = re.compile(rb"\br=\"([0-9]+)\"")
+
+
+def hidden_rows(xml: bytes) -> frozenset[int]:
+    """Rows of a worksheet part written ``<row r="N" … hidden="1">`` (a cheap ``in`` test first)."""
+    if b'hidden="' not in xml:
+        return frozenset()
+    found = set()
+    for m in _HIDDEN_ROW.finditer(xml):
+        head = xml[m.start() : xml.find(b">", m.start())]
+        number = _ROW_R.search(head)
+        if number:
+            found.add(int(number.group(1)))
+    return frozenset(found)
+
+
+def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes, hidden=None) -> dict[str, list]:
     found: dict[str, list[tuple[str, str]]] = {}
     try:
         rels = archive.read("xl/_rels/workbook.xml.rels")
@@ -358,9 +382,14 @@ def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes) -> dict[str, l
         if member not in infos:
             continue
         try:
-            cells = _bad_cells(_member(data, archive, infos[member]))
+            xml = _member(data, archive, infos[member])
+            cells = _bad_cells(xml)
         except _SCAN_ERRORS:
             continue
+        if hidden is not None:
+            rows = hidden_rows(xml)
+            if rows:
+                hidden[name] = rows
         if cells:
             found[name] = cells
     return found

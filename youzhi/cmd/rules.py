@@ -24,8 +24,10 @@ def limit_text(rule) -> str:
         return f"最低時薪×{rule.params.get('factor', '1.2')}"
     if isinstance(rule.limit, str):
         return f"{float(rule.limit) * 100:g}%"
-    if rule.kind == "unit_range":
-        return f"{rule.params.get('minimum', 0):,}～{rule.limit:,} 元"
+    if rule.kind in ("unit_range", "written_range"):
+        half = rule.params.get("half_day")
+        text = f"{rule.params.get('minimum', 0):,}～{rule.limit:,} 元"
+        return text + (f"；半日 {half['limit']:,} 元" if half else "")
     cases = [f"{c.get('label', '')} {c['limit']:,} 元" for c in rule.params.get("cases", ())]
     if not isinstance(rule.limit, int):
         return "；".join(cases)

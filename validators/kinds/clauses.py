@@ -1,0 +1,60 @@
+"""Clauses recognised from the item as the school wrote it, not from a standard item.
+
+- ``written_range``: the 基準表's per-人次 bands of items the 優質化 forms do not list (主持費、
+  引言費, 訪視費, 評鑑費): a line whose written item names one (``params.names``; ``none`` keeps a
+  near miss such as 訪視交通費 quiet) is held to ``minimum``…``limit`` per 人次, or ``half_day.limit``
+  when the item, purpose or unit says 半日. Only lines priced per person (``params.units``, or no
+  unit) are compared: a 場 or 式 price says nothing about one person's fee.
+- ``self_paid``: money the school must pay itself (減授鐘點) budgeted from another source.
+"""
+
+from __future__ import annotations
+
+from validators import names
+from validators.finding import finding
+from validators.kinds import cell, label, plain, yuan_text
+
+
+def _written(line) -> str:
+    return names.normalise(line.item).lower()
+
+
+def written_range(rule, line, env):
+    params = rule.params
+    item = _written(line)
+    if not item or not names.contains_any(item, params.get("names", ())):
+        return
+    text = f"{item} {env.purpose_text}"
+    if names.contains_any(text, params.get("none", ())):
+        return
+    unit = names.normalise(line.unit).lower()
+    if unit and unit not in names.normalised_set(params.get("units", ())):
+        return
+    price = env.price
+    if price is None or price <= 0:
+        return
+    low, high = params.get("minimum", 0), rule.limit
+    half = params.get("half_day")
+    band = f"基準每人次 {low:,}～{high:,} 元"
+    if half:
+        band += f"，半日以 {half['limit']:,} 元為上限"
+        if names.contains_any(f"{text} {unit}", half["keywords"]):
+            high = half["limit"]
+    if price > high:
+        msg = f"{label(line)}每人次 {yuan_text(price)}，超過上限 {high:,} 元（{band}）。"
+        yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(price), limit=high)
+    elif price < low:
+        msg = f"{label(line)}每人次 {yuan_text(price)}，低於下限 {low:,} 元（{band}）。"
+        yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(price), limit=low)
+
+
+def self_paid(rule, line, env):
+    """``params``: ``any`` / ``none`` words (``names.matches``); ``sources``: the sources allowed."""
+    if not names.matches(rule.params, env.item_text, env.purpose_text):
+        return
+    if line.source in rule.params.get("sources", ()):
+        return
+    what = f"「{line.item}」" + (f"（{line.purpose}）" if line.purpose else "")
+    allowed = "、".join(rule.params.get("sources", ()))
+    msg = f"{what}：{rule.title}；經費來源為{line.source}，應改由{allowed}支應。"
+    yield finding(rule, line.sheet, cell(line, "source"), msg, value=line.source)
