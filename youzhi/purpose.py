@@ -288,7 +288,9 @@ def matches(params: dict, item_text: str, purpose_text: str, *, topics: bool = F
         )
     else:
         any_words = params.get("any", ())
-        hit = mentions(item_text, any_words, topics=topics) or mentions(purpose_text, any_words, topics=topics)
+        hit = mentions(item_text, any_words, topics=topics) or mentions(
+            purpose_text, any_words, topics=topics
+        )
     if not hit:
         return False
     both = f"{item_text} {purpose_text}"
@@ -308,7 +310,7 @@ def _as_object(folded: str, at: int, word: str) -> bool:
     before = folded[max(0, at - 4) : at]
     for c in CLAUSE_BREAKS:
         before = before.split(c)[-1]
-    if any(before.endswith(v) or v in before for v in vocab["object_before"]):
+    if any(before.endswith(v) for v in vocab["object_before"]):
         return True
     after = folded[at + len(word) : at + len(word) + 6]
     return any(after.startswith(v) for v in vocab["object_after"])

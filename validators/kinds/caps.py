@@ -22,8 +22,24 @@ from validators.finding import finding
 from validators.kinds import cell, label, plain, yuan_text
 from youzhi import purpose
 
-UNIT_NAMES = {"節": "每節", "人次": "每人次", "車日": "每車每日", "小時": "每小時", "件": "每件", "組": "每組", "人": "每人"}
-DIMENSION = {"節": "session", "人次": "person", "車日": "car", "小時": "hour", "件": "item", "組": "item", "人": "person"}
+UNIT_NAMES = {
+    "節": "每節",
+    "人次": "每人次",
+    "車日": "每車每日",
+    "小時": "每小時",
+    "件": "每件",
+    "組": "每組",
+    "人": "每人",
+}
+DIMENSION = {
+    "節": "session",
+    "人次": "person",
+    "車日": "car",
+    "小時": "hour",
+    "件": "item",
+    "組": "item",
+    "人": "person",
+}
 
 
 @dataclass(frozen=True)
@@ -66,7 +82,7 @@ def per_unit(line, env, per: str | None) -> PerUnit | None:
 
 
 def _verdict(value: PerUnit, limit) -> str:
-    """"quiet", "over" (provable) or "unclear"."""
+    """ "quiet", "over" (provable) or "unclear"."""
     if value.high <= limit:
         return "quiet"
     return "over" if value.low > limit else "unclear"
@@ -79,7 +95,15 @@ def _ask(rule, line, value: PerUnit, limit, per: str):
         f"{label(line)}{unit}編列，說明用途未列出足以換算{name}單價的數量（如「40人次×200元」「每場2節」"
         f"「2輛1日」「時薪190元」）；{name}可能超過上限 {limit:,} 元，請列出明細。"
     )
-    return finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(value.high), limit=limit, severity="warning")
+    return finding(
+        rule,
+        line.sheet,
+        cell(line, "unit_price"),
+        msg,
+        value=plain(value.high),
+        limit=limit,
+        severity="warning",
+    )
 
 
 def _price_text(line, value: PerUnit, per: str | None) -> str:
@@ -150,7 +174,8 @@ def unit_range(rule, line, env):
         msg = f"{_price_text(line, value, per)}，超過上限 {rule.limit:,} 元{band}。"
         yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(value.low))
     elif 0 < value.high < low:
-        msg = f"{_price_text(line, PerUnit(value.high, value.high, value.how), per)}，低於下限 {low:,} 元{band}。"
+        most = PerUnit(value.high, value.high, value.how)
+        msg = f"{_price_text(line, most, per)}，低於下限 {low:,} 元{band}。"
         yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(value.high), limit=low)
 
 
@@ -176,7 +201,9 @@ def hourly_wage(rule, line, env):
         return
     text = str(line.purpose or "")
     stated = purpose.stated_price(text, "hour")
-    value = PerUnit(stated, stated, "依說明用途所列時薪") if stated is not None else per_unit(line, env, "小時")
+    value = (
+        PerUnit(stated, stated, "依說明用途所列時薪") if stated is not None else per_unit(line, env, "小時")
+    )
     if value is None:
         return
     wage = wages.minimum_wage(env.fiscal_year, env.semester)
@@ -187,7 +214,9 @@ def hourly_wage(rule, line, env):
     period = f"{wage.on.year}年{wage.on.month}月起適用之最低時薪 {wage.hourly} 元"
     severity = None
     if wage.beyond_table:
-        period += f"（{wage.on.year}年最低工資尚未列入，暫以 {wage.effective.year} 年公告之 {wage.hourly} 元計）"
+        period += (
+            f"（{wage.on.year}年最低工資尚未列入，暫以 {wage.effective.year} 年公告之 {wage.hourly} 元計）"
+        )
         severity = "warning"
     verdict = _verdict(value, cap)
     if verdict == "unclear":
@@ -195,11 +224,15 @@ def hourly_wage(rule, line, env):
     elif verdict == "over":
         msg = f"{_wage_text(line, value)}，超過{period}的 1.2 倍（{yuan_text(cap)}）{note}。"
         where = cell(line, "unit_price")
-        yield finding(rule, line.sheet, where, msg, value=plain(value.low), limit=plain(cap), severity=severity)
+        yield finding(
+            rule, line.sheet, where, msg, value=plain(value.low), limit=plain(cap), severity=severity
+        )
     elif 0 < value.high < wage.hourly:
         msg = f"{_wage_text(line, PerUnit(value.high, value.high, value.how))}，低於{period}。"
         where = cell(line, "unit_price")
-        yield finding(rule, line.sheet, where, msg, value=plain(value.high), limit=wage.hourly, severity=severity)
+        yield finding(
+            rule, line.sheet, where, msg, value=plain(value.high), limit=wage.hourly, severity=severity
+        )
 
 
 def _wage_text(line, value: PerUnit) -> str:

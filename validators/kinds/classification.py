@@ -35,7 +35,9 @@ def durable_in_recurrent(rule, line, env):
     value = per_unit(line, env, rule.params.get("per"))
     if value is None or value.low < rule.limit:
         return  # only when an item provably costs 10,000 元 or more
-    if not purpose.matches(rule.params, env.item_text, env.purpose_text, topics=rule.params.get("topics", False)):
+    if not purpose.matches(
+        rule.params, env.item_text, env.purpose_text, topics=rule.params.get("topics", False)
+    ):
         return
     price = f"{value.how}每件" if value.how else "單價"
     msg = (
