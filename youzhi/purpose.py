@@ -142,7 +142,7 @@ def count_range(text: str, unit: str, quantity, cap: str) -> Count | None:
     q = Fraction(quantity)
     cfg = _cap(cap)
     u = fold(unit).strip()
-    if u in cfg["same"]:
+    if u in cfg["same"] and not (u in cfg.get("sets", ()) and _from_purpose(text, u, q, cfg)):
         return Count(q, q, "")
     day = cfg.get("per_day")
     if day and u in day["units"]:
@@ -191,7 +191,7 @@ def _from_purpose(text: str, unit: str, q: Fraction, cfg: dict) -> Count | None:
     if unit_dims and unit_dims <= open_dims:
         lo, hi = lo * q, hi * q  # the purpose counts one line unit (每場2節 on a line of 2 場)
         open_dims -= unit_dims
-    elif not (unit_dims & covered) and q != 1:
+    elif unit_dims & useful and not (unit_dims & covered) and q != 1:
         hi = hi * q  # the purpose may count one unit of the line or all of it
     if open_dims:
         hi = INFINITY

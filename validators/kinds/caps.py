@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from validators import wages
 from validators.finding import finding
-from validators.kinds import cell, label, plain, yuan_text
+from validators.kinds import cell, label, percent, plain, yuan_text
 from youzhi import purpose
 
 UNIT_NAMES = {
@@ -185,7 +185,7 @@ def _wage_cap(rule, line, wage) -> tuple[Fraction, str]:
     if not purpose.loaded_pay(str(line.purpose or "")):
         return cap, ""
     share = wages.employer_share()
-    note = f"（含雇主負擔勞保、勞退等，加計 {share * 100:.2f}%，見 youzhi/data/wages.toml）"
+    note = f"（說明用途載明含雇主負擔之勞保、勞退等，上限加計雇主負擔 {percent(share)}）"
     return cap * (1 + share), note
 
 
@@ -202,7 +202,7 @@ def hourly_wage(rule, line, env):
     text = str(line.purpose or "")
     stated = purpose.stated_price(text, "hour")
     value = (
-        PerUnit(stated, stated, "依說明用途所列時薪") if stated is not None else per_unit(line, env, "小時")
+        PerUnit(stated, stated, "依說明用途所列") if stated is not None else per_unit(line, env, "小時")
     )
     if value is None:
         return
