@@ -41,7 +41,6 @@ def fold(text: object) -> str:
     t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
     signs = "|".join(re.escape(s) for s in vocabulary()["times"])
     t = re.sub(rf"\s*(?:{signs})\s*(?=[\d{_numeral_chars()}])", "×", t)
-    t = re.sub(r"半(日|天)", r"0.5\1", t)
     return _numerals(t)
 
 
