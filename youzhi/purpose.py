@@ -41,6 +41,7 @@ def fold(text: object) -> str:
     t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
     signs = "|".join(re.escape(s) for s in vocabulary()["times"])
     t = re.sub(rf"\s*(?:{signs})\s*(?=[\d{_numeral_chars()}])", "×", t)
+    t = re.sub(r"(?<![\d.])半(日|天)", r"1半\1", t)  # 半日 is a (half) day: one 日 for a per-day cap
     return _numerals(t)
 
 
@@ -179,7 +180,8 @@ def _from_purpose(text: str, unit: str, q: Fraction, cfg: dict) -> Count | None:
         for t in toks:
             value *= t.value
             pers |= _dims(t.per, cfg) if t.per else set()
-            words.append((f"每{t.per}" if t.per else "") + f"{t.value}{t.word}")
+            shown = t.word if t.word.startswith("半") else f"{t.value}{t.word}"
+            words.append((f"每{t.per}" if t.per else "") + shown)
         key = next((k for k in merged if k & dims), dims)
         merged[key | dims] = merged.pop(key, Fraction(0)) + value
     covered = frozenset().union(*merged)
