@@ -131,6 +131,12 @@ def _dims(word: str, cfg: dict) -> frozenset[str]:
     return frozenset(aliases.get(d, d) for d in _unit_dims(word))
 
 
+def same_unit(unit: str, cap: str) -> bool:
+    """The line's unit is the cap's own (its 單價 is the per-unit price as typed)."""
+    u = fold(unit).strip()
+    return u in _cap(cap)["same"] and u not in _cap(cap).get("sets", ())
+
+
 def count_range(text: str, unit: str, quantity, cap: str) -> Count | None:
     """The number of ``cap`` units in a line of ``quantity`` × ``unit`` with purpose ``text``.
 

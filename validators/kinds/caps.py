@@ -62,7 +62,7 @@ def per_unit(line, env, per: str | None) -> PerUnit | None:
     if per is None:
         return None if price is None else PerUnit(Fraction(price), Fraction(price), "")
     total = env.computed if env.computed is not None else line.typed_total
-    if total is None:
+    if total is None or (price is not None and purpose.same_unit(str(line.unit or ""), per)):
         return None if price is None else PerUnit(Fraction(price), Fraction(price), "")
     count = purpose.count_range(text, str(line.unit or ""), line.quantity, per)
     name = UNIT_NAMES.get(per, per)
