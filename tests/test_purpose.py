@@ -35,6 +35,8 @@ COUNTS = [
     ("筆電3臺", "組", 1, "件", (3, 3)),
     ("實作材料", "式", 1, "人次", (1, math.inf)),  # a lump holds at least one, maybe many
     ("外聘講師", "節", 3, "節", (3, 3)),  # priced in the cap's own unit
+    ("12月2日校外教學 遊覽車2輛", "式", 1, "車日", (2, math.inf)),  # 12月2日 is a date, days unknown
+    ("第2節起 講座2場", "式", 1, "節", (1, math.inf)),  # 第2節 is an ordinal
 ]
 
 
