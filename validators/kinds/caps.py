@@ -72,7 +72,7 @@ def per_unit(line, env, per: str | None) -> PerUnit | None:
         stated = purpose.stated_price(text, DIMENSION.get(per, ""))
         if stated is not None:
             return PerUnit(stated, stated, f"依說明用途所列{name}單價")
-    if count is None:
+    if count is None or count.lo <= 0:
         return None if price is None else PerUnit(Fraction(0), Fraction(price), "")
     low = Fraction(0) if count.hi == math.inf else Fraction(total) / Fraction(count.hi)
     high = Fraction(total) / count.lo
@@ -91,9 +91,10 @@ def _verdict(value: PerUnit, limit) -> str:
 def _ask(rule, line, value: PerUnit, limit, per: str):
     name = UNIT_NAMES.get(per, per)
     unit = f"以「{line.unit}」" if line.unit else "未填單位"
+    example = purpose.vocabulary()["caps"].get(per, {}).get("example", "")
     msg = (
-        f"{label(line)}{unit}編列，說明用途未列出足以換算{name}單價的數量（如「40人次×200元」「每場2節」"
-        f"「2輛1日」「時薪190元」）；{name}可能超過上限 {limit:,} 元，請列出明細。"
+        f"{label(line)}{unit}編列，說明用途未列出足以換算{name}單價的數量"
+        f"{f'（如{example}）' if example else ''}；{name}可能超過上限 {limit:,} 元，請列出明細。"
     )
     return finding(
         rule,
