@@ -55,11 +55,21 @@ FIRST = [
 ]
 
 
+def first_semester_workbook(tmp_path_factory, name: str, lines: list) -> tuple:
+    """A 114 senior-high workbook with ``lines`` in A(8-12月), read and checked."""
+    path = tmp_path_factory.mktemp(name) / f"{name}.xlsx"
+    official_workbook(path, academic_year=114, blocks={("A", Semester.FIRST): lines})
+    return run(path)
+
+
+def on_row(findings, rule: str, line) -> list:
+    """The findings of ``rule`` on the line's row."""
+    return [f for f in findings if f.rule == rule and f.sheet == line.sheet and f.cell[1:] == str(line.row)]
+
+
 @pytest.fixture(scope="module")
 def units(tmp_path_factory):
-    path = tmp_path_factory.mktemp("units") / "units.xlsx"
-    official_workbook(path, academic_year=114, blocks={("A", Semester.FIRST): [line for line, _, _ in FIRST]})
-    return run(path)
+    return first_semester_workbook(tmp_path_factory, "units", [line for line, _, _ in FIRST])
 
 
 IDS = [f"{r}-{s}-{i}" for i, (_, r, s) in enumerate(FIRST)]
@@ -71,8 +81,7 @@ def test_cap_by_unit(units, index):
     wanted, rule, severity = FIRST[index]
     line = budget.sheets[0].lines[index]
     assert (line.item, line.purpose) == (wanted["item"], wanted["purpose"])
-    row = str(line.row)
-    on_line = [f for f in findings if f.rule == rule and f.sheet == line.sheet and f.cell[1:] == row]
+    on_line = on_row(findings, rule, line)
     if severity is None:
         assert on_line == [], on_line
     else:

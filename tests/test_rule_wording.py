@@ -4,10 +4,8 @@ line worded almost like it (a negation, the school as the one who benefits, a co
 from __future__ import annotations
 
 import pytest
-from officialish import official_workbook
-from test_rule_lines import CAP, GR, L, run
-
-from youzhi.calendar import Semester
+from test_rule_lines import CAP, GR, L
+from test_rule_units import first_semester_workbook, on_row
 
 # (line, rule, fires?)
 LINES = [
@@ -34,9 +32,7 @@ LINES = [
 
 @pytest.fixture(scope="module")
 def wording(tmp_path_factory):
-    path = tmp_path_factory.mktemp("wording") / "wording.xlsx"
-    official_workbook(path, academic_year=114, blocks={("A", Semester.FIRST): [ln for ln, _, _ in LINES]})
-    return run(path)
+    return first_semester_workbook(tmp_path_factory, "wording", [ln for ln, _, _ in LINES])
 
 
 IDS = [f"{r}-{f}-{i}" for i, (_, r, f) in enumerate(LINES)]
@@ -48,5 +44,5 @@ def test_rule_reads_the_sentence(wording, index):
     wanted, rule, fires = LINES[index]
     same = (wanted["item"], wanted["purpose"])
     (line,) = [ln for ln in budget.sheets[0].lines if (ln.item, ln.purpose) == same]
-    hits = [f for f in findings if f.rule == rule and f.sheet == line.sheet and f.cell[1:] == str(line.row)]
+    hits = on_row(findings, rule, line)
     assert bool(hits) is fires, [(f.rule, f.cell, f.message) for f in hits]

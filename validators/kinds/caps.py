@@ -88,6 +88,17 @@ def _verdict(value: PerUnit, limit) -> str:
     return "over" if value.low > limit else "unclear"
 
 
+def _capped(rule, line, value: PerUnit, cap, per: str, over: str, **extra) -> list:
+    """A warning asking for the breakdown when unclear, the rule's finding (``over``) when provable."""
+    verdict = _verdict(value, cap)
+    if verdict == "unclear":
+        return [_ask(rule, line, value, int(cap), per)]
+    if verdict == "over":
+        where = cell(line, "unit_price")
+        return [finding(rule, line.sheet, where, over, value=plain(value.low), **extra)]
+    return []
+
+
 def _ask(rule, line, value: PerUnit, limit, per: str):
     name = UNIT_NAMES.get(per, per)
     unit = f"以「{line.unit}」" if line.unit else "未填單位"
@@ -139,13 +150,9 @@ def unit_cap(rule, line, env):
     value = per_unit(line, env, per)
     if limit is None or value is None:
         return
-    verdict = _verdict(value, limit)
-    if verdict == "unclear":
-        yield _ask(rule, line, value, limit, per)
-    elif verdict == "over":
-        where = f"（{case}）" if case else ""
-        msg = f"{_price_text(line, value, per)}，超過{where}上限 {limit:,} 元。"
-        yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(value.low), limit=limit)
+    where = f"（{case}）" if case else ""
+    msg = f"{_price_text(line, value, per)}，超過{where}上限 {limit:,} 元。"
+    yield from _capped(rule, line, value, limit, per, msg, limit=limit)
 
 
 def purpose_silent(rule, line, env):
@@ -168,13 +175,10 @@ def unit_range(rule, line, env):
         return
     low = rule.params.get("minimum", 0)
     band = f"（基準 {low:,}～{rule.limit:,} 元）"
-    verdict = _verdict(value, rule.limit)
-    if verdict == "unclear":
-        yield _ask(rule, line, value, rule.limit, per or "人次")
-    elif verdict == "over":
-        msg = f"{_price_text(line, value, per)}，超過上限 {rule.limit:,} 元{band}。"
-        yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(value.low))
-    elif 0 < value.high < low:
+    msg = f"{_price_text(line, value, per)}，超過上限 {rule.limit:,} 元{band}。"
+    found = _capped(rule, line, value, rule.limit, per or "人次", msg)
+    yield from found
+    if not found and 0 < value.high < low:
         most = PerUnit(value.high, value.high, value.how)
         msg = f"{_price_text(line, most, per)}，低於下限 {low:,} 元{band}。"
         yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(value.high), limit=low)
@@ -202,9 +206,7 @@ def hourly_wage(rule, line, env):
         return
     text = str(line.purpose or "")
     stated = purpose.stated_price(text, "hour")
-    value = (
-        PerUnit(stated, stated, "依說明用途所列") if stated is not None else per_unit(line, env, "小時")
-    )
+    value = PerUnit(stated, stated, "依說明用途所列") if stated is not None else per_unit(line, env, "小時")
     if value is None:
         return
     wage = wages.minimum_wage(env.fiscal_year, env.semester)
@@ -219,16 +221,10 @@ def hourly_wage(rule, line, env):
             f"（{wage.on.year}年最低工資尚未列入，暫以 {wage.effective.year} 年公告之 {wage.hourly} 元計）"
         )
         severity = "warning"
-    verdict = _verdict(value, cap)
-    if verdict == "unclear":
-        yield _ask(rule, line, value, int(cap), "小時")
-    elif verdict == "over":
-        msg = f"{_wage_text(line, value)}，超過{period}的 1.2 倍（{yuan_text(cap)}）{note}。"
-        where = cell(line, "unit_price")
-        yield finding(
-            rule, line.sheet, where, msg, value=plain(value.low), limit=plain(cap), severity=severity
-        )
-    elif 0 < value.high < wage.hourly:
+    msg = f"{_wage_text(line, value)}，超過{period}的 1.2 倍（{yuan_text(cap)}）{note}。"
+    found = _capped(rule, line, value, cap, "小時", msg, limit=plain(cap), severity=severity)
+    yield from found
+    if not found and 0 < value.high < wage.hourly:
         msg = f"{_wage_text(line, PerUnit(value.high, value.high, value.how))}，低於{period}。"
         where = cell(line, "unit_price")
         yield finding(
@@ -250,9 +246,5 @@ def equipment_cap(rule, line, env):
     value = per_unit(line, env, per)
     if value is None:
         return
-    verdict = _verdict(value, rule.limit)
-    if verdict == "unclear":
-        yield _ask(rule, line, value, rule.limit, per or "件")
-    elif verdict == "over":
-        msg = f"{_price_text(line, value, per)}：{rule.title}（以不超過為原則，超過請說明理由）。"
-        yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(value.low))
+    msg = f"{_price_text(line, value, per)}：{rule.title}（以不超過為原則，超過請說明理由）。"
+    yield from _capped(rule, line, value, rule.limit, per or "件", msg)
