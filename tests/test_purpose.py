@@ -89,6 +89,9 @@ def test_negation(text, said):
 def test_not_every_negation_character_negates():
     assert purpose.mentions("無線麥克風", ["麥克風"])
     assert purpose.mentions("不鏽鋼工作台", ["工作臺"])
+    assert purpose.mentions("不定期辦理校慶活動", ["校慶"])
+    assert purpose.mentions("不同年級學生參加校慶", ["校慶"])
+    assert not purpose.mentions("不含教室冷氣", ["冷氣"])  # 不含 reaches further than 不
 
 
 @pytest.mark.parametrize(

@@ -249,7 +249,9 @@ def negated(folded: str, at: int) -> bool:
         if pos < 0:
             continue
         gap = window[pos + len(neg) :]
-        if len(gap) > reach or any(c in CLAUSE_BREAKS for c in gap):
+        if len(gap) > (reach if len(neg) > 1 else vocab["short_reach"]) or any(
+            c in CLAUSE_BREAKS for c in gap
+        ):
             continue
         here = max(0, at - reach - 3) + pos
         if any(folded.startswith(w, here) for w in vocab["not_words"] if w.startswith(neg)):
