@@ -109,6 +109,8 @@ def test_check_line_for_the_udf():
     assert _rules(validators.check_line("senior-high", 114, "交通費", "人次", 1, 500, "講師交通")) == [
         ("YZ102", "warning")
     ]
-    assert _rules(validators.check_line("vocational", 114, "筆記型電腦", "臺", 1, 35000, "教學")) == [
+    # the 每臺 3 萬元 laptop cap is the 高中 manual's (其他注意事項 五); the 高職 要點 has none
+    assert _rules(validators.check_line("vocational", 114, "筆記型電腦", "臺", 1, 35000, "教學")) == []
+    assert _rules(validators.check_line("senior-high", 114, "筆記型電腦", "臺", 1, 35000, "教學")) == [
         ("YZ223", "warning")
     ]

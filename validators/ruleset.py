@@ -1,10 +1,22 @@
 """Loading the rule tables: ``rules/common.toml`` plus the programme's own table.
 
-A programme table may say ``based_on = "senior-high"`` (take that table), ``remove = [codes]`` and
-then list rules that replace those of the same code. A rule may carry ``valid_from`` (學年度): the
-latest version of a code whose ``valid_from`` ≤ the budget's 學年度 applies, so a new year's
-change is a new block, not an edit. Users add or replace rules with TOML files of the same shape
-named in ``YOUZHI_RULES`` (path-separated), no code change.
+Every shipped rule row says whose clause it implements: ``programme = ["senior-high"]`` (the 高中
+manual's 注意事項表 and 其他注意事項), ``["vocational"]`` (the 高職 要點), or both (the ministry's
+基準表 and 核撥結報作業要點, which both programmes' documents point to, and the form itself).
+
+Inheritance is explicit. The vocational table names the table it takes rules from
+(``inherit_from = "senior-high"``) and lists every code it takes (``inherit = [...]``); a code not
+listed is not inherited, and a listed rule whose ``programme`` does not include the inheriting
+programme stops the load: a 高中-only clause is never silently applied to 高職. Rows of the
+programme's own table replace inherited rows of the same code.
+
+A rule may carry ``valid_from`` (學年度): the latest version of a code whose ``valid_from`` ≤ the
+budget's 學年度 applies, so a new year's change is a new block, not an edit. Users add or replace
+rules with TOML files of the same shape named in ``YOUZHI_RULES`` (path-separated), no code change;
+their rows may leave ``programme`` out (the file's ``programmes``, else every programme).
+
+Rows and their ``params`` are checked when the tables load: a misspelt key stops the load with a
+zh-TW message naming the rule and the key.
 """
 
 from __future__ import annotations
@@ -20,6 +32,47 @@ from validators.finding import SEVERITIES, Rule
 
 RULES_DIR = Path(__file__).with_name("rules")
 PROGRAMMES = ("senior-high", "vocational")
+ROW_KEYS = frozenset(
+    {"code", "title", "kind", "severity", "citation", "rationale", "items", "limit", "params", "valid_from"}
+    | {"programme"}
+)
+WORDS = {"any", "purpose_any", "also", "none", "topics"}
+# The params each kind reads (validators/kinds/); anything else is a typo.
+KIND_PARAMS: dict[str, frozenset[str]] = {
+    "purpose_required": frozenset(),
+    "standard_name": frozenset(),
+    "arithmetic": frozenset(),
+    "unit": frozenset({"skip_items", "equivalents"}),
+    "lump_sum": frozenset({"capital", "units"}),
+    "missing_numbers": frozenset(),
+    "wrong_category": frozenset(),
+    "capital_minimum": frozenset({"exempt_any", "per"}),
+    "durable_in_recurrent": frozenset({"skip_items", "per"} | WORDS),
+    "unit_cap": frozenset({"cases", "unless", "per"}),
+    "purpose_silent": frozenset({"assumed"}),
+    "unit_range": frozenset({"minimum", "per"}),
+    "hourly_wage": frozenset({"factor"}),
+    "equipment_cap": frozenset({"per"} | WORDS),
+    "forbidden": frozenset({"skip_items", "payee", "payee_words", "venue"} | WORDS),
+    "reader_problem": frozenset(),
+    "match": frozenset(),
+    "match_unknown": frozenset(),
+    "y2_totals": frozenset(),
+    "approved": frozenset(),
+    "share": frozenset({"basis"}),
+    "total_cap": frozenset(),
+    "capital_share": frozenset(),
+    "six_year_band": frozenset({"minimum", "keywords"}),
+    "implausible_price": frozenset({"factor", "recurrent_bound", "capital_bound"}),
+    "hidden_money": frozenset(),
+    "blank_total": frozenset(),
+    "summary_mismatch": frozenset(),
+    "written_range": frozenset({"names", "none", "minimum", "units", "half_day"}),
+    "self_paid": frozenset({"any", "none", "sources"}),
+}
+CASE_KEYS = frozenset({"label", "keywords", "limit", "payee"})
+PAYEES = ("affiliated", "external", "internal")
+BASES = ("recurrent", "subsidy")
 
 
 class RuleTableError(ValueError):
@@ -47,12 +100,43 @@ def _user_tables() -> list[dict[str, Any]]:
     return tables
 
 
+def _own_rows(name: str) -> list[dict[str, Any]]:
+    """A shipped table's own rows, each stating it implements a clause of this programme."""
+    rows = list(_table(name).get("rule", []))
+    for row in rows:
+        wanted = PROGRAMMES if name == "common" else (name,)
+        missing = [p for p in wanted if p not in row.get("programme", ())]
+        if missing:
+            raise RuleTableError(
+                f"規則表 {name}.toml 的規則 {row.get('code')} 未註明適用方案 "
+                f"{'、'.join(missing)}（programme）"
+            )
+    return rows
+
+
 def _raw_rules(programme: str) -> list[dict[str, Any]]:
     """Every rule block that applies to a programme, in table order (later blocks override)."""
     table = _table(programme)
-    base = _raw_rules(table["based_on"]) if "based_on" in table else []
-    removed = set(table.get("remove", []))
-    return [r for r in base if r["code"] not in removed] + list(table.get("rule", []))
+    if "based_on" in table or "remove" in table:
+        raise RuleTableError(f"規則表 {programme}.toml 請以 inherit_from 與 inherit 逐條列出沿用的規則")
+    inherited: list[dict[str, Any]] = []
+    if "inherit_from" in table:
+        base = _raw_rules(table["inherit_from"])
+        codes = {row["code"] for row in base}
+        for code in table.get("inherit", []):
+            if code not in codes:
+                raise RuleTableError(
+                    f"規則表 {programme}.toml 沿用的規則 {code} 不在 {table['inherit_from']}"
+                )
+        wanted = set(table.get("inherit", []))
+        inherited = [row for row in base if row["code"] in wanted]
+        for row in inherited:
+            if programme not in row.get("programme", ()):
+                raise RuleTableError(
+                    f"規則 {row['code']} 是「{'、'.join(row.get('programme', ()))}」方案的條文，"
+                    f"{programme} 不能沿用（請在 {programme}.toml 依其要點另列）"
+                )
+    return inherited + _own_rows(programme)
 
 
 def _frozen(value: Any) -> Any:
@@ -64,10 +148,41 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+def _check_params(raw: dict[str, Any]) -> None:
+    code, kind = raw.get("code"), raw.get("kind")
+    if kind not in KIND_PARAMS:
+        return  # a kind added without its params listed here: the engine still refuses unknown kinds
+    params = raw.get("params", {})
+    unknown = sorted(set(params) - KIND_PARAMS[kind])
+    if unknown:
+        allowed = "、".join(sorted(KIND_PARAMS[kind])) or "（無）"
+        raise RuleTableError(f"規則 {code} 的參數 {'、'.join(unknown)} 不是 {kind} 的參數（可用：{allowed}）")
+    for case in params.get("cases", ()):
+        bad = sorted(set(case) - CASE_KEYS)
+        if bad or "limit" not in case:
+            raise RuleTableError(f"規則 {code} 的 cases 有不明的鍵 {'、'.join(bad) or '（缺 limit）'}")
+        if "payee" in case and case["payee"] not in PAYEES:
+            raise RuleTableError(f"規則 {code} 的 cases.payee「{case['payee']}」不是 {'/'.join(PAYEES)}")
+    if "per" in params:
+        from youzhi import purpose  # wording.toml names the units a cap may be per
+
+        if params["per"] not in purpose.vocabulary()["caps"]:
+            raise RuleTableError(f"規則 {code} 的 per「{params['per']}」不是 wording.toml 的計價單位")
+    if params.get("basis", "recurrent") not in BASES:
+        raise RuleTableError(f"規則 {code} 的 basis「{params['basis']}」不是 {'/'.join(BASES)}")
+
+
 def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
+    unknown = sorted(set(raw) - ROW_KEYS)
+    if unknown:
+        raise RuleTableError(f"規則 {raw.get('code')} 有不明的欄位 {'、'.join(unknown)}")
     severity = raw.get("severity", "")
     if severity not in SEVERITIES:
         raise RuleTableError(f"規則 {raw.get('code')} 的嚴重度「{severity}」不是 error/warning/info")
+    bad = [p for p in raw.get("programme", ()) if p not in PROGRAMMES]
+    if bad:
+        raise RuleTableError(f"規則 {raw.get('code')} 的 programme「{'、'.join(bad)}」不是已知的方案")
+    _check_params(raw)
     try:
         citation = expand(raw["citation"])
     except UnknownDocument as exc:
@@ -103,7 +218,7 @@ def _select(blocks: list[dict[str, Any]], academic_year: int | None) -> list[dic
 def _rules_cached(programme: str, academic_year: int | None, user_key: str) -> tuple[Rule, ...]:
     if programme not in PROGRAMMES:
         raise RuleTableError(f"未知的方案「{programme}」（可用：{'、'.join(PROGRAMMES)}）")
-    blocks = list(_table("common").get("rule", [])) + _raw_rules(programme)
+    blocks = _own_rows("common") + _raw_rules(programme)
     for table in _user_tables():
         wanted = table.get("programmes", list(PROGRAMMES))
         if programme in wanted:

@@ -1,23 +1,44 @@
-"""Never-funded items, recognised from the item name and the purpose."""
+"""Never-funded items, recognised from the item name and the purpose read as a sentence.
+
+``params``: ``any`` / ``purpose_any`` / ``also`` / ``none`` (words, see ``youzhi.purpose.matches``:
+a word denied — 非編制人員, 不含冷氣 — does not count);
+``payee_words``: words that must be said of the person paid (協助本校教師 is not paying 本校教師);
+``payee``: the kinds of payee that make it fire (``["internal"]``: 本校人員);
+``venue = "internal"``: the purpose names the school's own place (借用本校禮堂);
+``topics = true``: the words are things bought, so a course or title naming them does not count;
+``skip_items``: standard items another rule covers.
+"""
 
 from __future__ import annotations
 
-from validators import names
 from validators.finding import finding
 from validators.kinds import cell
+from youzhi import purpose
+
+
+def _said(params, line, env) -> bool:
+    text = str(line.purpose or "")
+    if "payee" in params:
+        return purpose.payee(text) in params["payee"]
+    if "venue" in params:
+        return purpose.internal_venue(text)
+    if "payee_words" in params:
+        if not purpose.said_of_payee(f"{line.item or ''} {text}", params["payee_words"]):
+            return False
+        both = purpose.fold(f"{env.item_text} {env.purpose_text}")
+        return not any(purpose.fold(w) in both for w in params.get("none", ()))
+    return purpose.matches(params, env.item_text, env.purpose_text, topics=params.get("topics", False))
 
 
 def forbidden(rule, line, env):
-    """The item or purpose has the rule's words (``params``: any / purpose_any / also / none, see
-    ``names.matches``); ``skip_items`` names standard items another rule covers."""
     if rule.items and env.item not in rule.items:
         return
     if env.item is not None and env.item in rule.params.get("skip_items", ()):
         return
-    purpose = str(line.purpose or "")
-    if not (line.item or purpose) or not names.matches(rule.params, env.item_text, env.purpose_text):
+    text = str(line.purpose or "")
+    if not (line.item or text) or not _said(rule.params, line, env):
         return
-    what = f"「{line.item}」" + (f"（{purpose}）" if purpose else "")
+    what = f"「{line.item}」" + (f"（{text}）" if text else "")
     severity_note = "不予補助" if rule.severity == "error" else "請確認是否符合補助範圍"
     msg = f"{what}：{rule.title}，{severity_note}。"
     yield finding(rule, line.sheet, cell(line, "item"), msg, value=line.item)

@@ -2,6 +2,8 @@
 
 Shares are of 經常門核定總經費 (seed 002). The workbook carries no approved 經常門 figure (y-2's
 核定金額 is the whole amount), so the budgeted 經常門 total is used and the message says so.
+A rule with ``params.basis = "subsidy"`` (the 高職 要點 四(二)1: 經常門補助費用, the ministry's
+recurrent subsidy) divides by the 經常門 lines funded by 教育部補助款 instead of every source.
 All arithmetic is exact (int and Fraction). A finding points at the item's y-4 學年度 比例 cell
 (or 總計 cell for a total cap) when the workbook has a y-4, else at the item's first y-1 總價 cell.
 """
@@ -12,8 +14,22 @@ from fractions import Fraction
 
 from validators.finding import finding
 from validators.kinds import cell, percent, share_text
+from youzhi import forms
 
 BASIS = "（尚無經常門核定總經費，以編列之經常門總額 {total:,} 元計算；核定後請依核定數複核）"
+SUBSIDY_BASIS = "（以經常門補助費用計：經費來源為教育部補助款之經常門 {total:,} 元；核定後請依核定數複核）"
+
+
+def _basis(rule, ctx) -> tuple[int, str]:
+    """The denominator of a share and the note that says which it is."""
+    if rule.params.get("basis") == "subsidy":
+        whole = sum(
+            (ln.computed_total if ln.computed_total is not None else ln.typed_total or 0)
+            for ln in ctx.budget.lines
+            if ln.recurrent and ln.source == forms.MINISTRY
+        )
+        return whole, SUBSIDY_BASIS.format(total=whole)
+    return ctx.recurrent_total, BASIS.format(total=ctx.recurrent_total)
 
 
 def _where(ctx, items, *, ratio: bool):
@@ -30,15 +46,16 @@ def _where(ctx, items, *, ratio: bool):
 
 def share(rule, ctx):
     amount = sum(ctx.item_totals.get(item, 0) for item in rule.items)
-    whole = ctx.recurrent_total
+    whole, basis = _basis(rule, ctx)
     limit = Fraction(str(rule.limit))
     if not amount or not whole or Fraction(amount, whole) <= limit:
         return
     ratio = Fraction(amount, whole)
     principle = "（以不超過為原則，超過須說明理由）" if rule.severity != "error" else ""
+    denominator = "經常門補助費用" if rule.params.get("basis") == "subsidy" else "經常門"
     msg = (
-        f"{'、'.join(rule.items)}合計 {amount:,} 元，占經常門 {percent(ratio)}，超過 {percent(limit)}"
-        f"{principle}。" + BASIS.format(total=whole)
+        f"{'、'.join(rule.items)}合計 {amount:,} 元，占{denominator} {percent(ratio)}，超過 {percent(limit)}"
+        f"{principle}。" + basis
     )
     sheet, where = _where(ctx, rule.items, ratio=True)
     yield finding(rule, sheet, where, msg, value=share_text(ratio))
