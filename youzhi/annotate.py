@@ -23,6 +23,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from validators.finding import SEVERITY_LABELS  # re-exported: macros and the CLI use annotate's
 from youzhi.errors import UnreadableWorkbook, YouzhiError
+from youzhi.xlsx_fixups import fix_package
 
 # Fill colours by severity (RGB hex, Excel's own "bad" red and "neutral" yellow); info: no fill.
 COLOURS = {"error": "FFC7CE", "warning": "FFEB9C"}
@@ -124,6 +125,22 @@ def _result_sheet(wb, findings: list) -> None:
     for col, width in zip(range(1, 9), (8, 8, 14, 8, 70, 12, 12, 50), strict=True):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
+    _print_setup(ws)
+
+
+def _print_setup(ws) -> None:
+    """A4 landscape, one page wide, header row on every page, page numbers in the footer, amounts
+    (值、上限) with thousands separators."""
+    for row in ws.iter_rows(min_row=2, min_col=6, max_col=7):
+        for cell in row:
+            if isinstance(cell.value, int):
+                cell.number_format = "#,##0"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "第 &P 頁，共 &N 頁"
 
 
 def annotate(src, findings: Iterable, dest) -> Path:
@@ -152,6 +169,7 @@ def annotate(src, findings: Iterable, dest) -> Path:
     os.close(fd)
     try:
         wb.save(tmp)
+        fix_package(tmp)  # one shape-id block per comment drawing, as Excel numbers them
         os.replace(tmp, dest)
     except BaseException:
         if os.path.exists(tmp):
