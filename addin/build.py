@@ -332,15 +332,15 @@ def write_workbook(vba_bin: Path, conf: list[tuple[str, str]], dest: Path) -> No
 
 
 def to_addin(xlsm: Path, custom_ui: bytes, dest: Path) -> None:
-    """Rewrite an .xlsm package as an .xlam with the ribbon part."""
+    """Rewrite an .xlsm package (or an .xlam Excel saved) as an .xlam with the ribbon part."""
     with zipfile.ZipFile(xlsm) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "[Content_Types].xml":
                 text = data.decode("utf-8")
-                if XLSM_CONTENT_TYPE not in text:
-                    raise RuntimeError("unexpected [Content_Types].xml from XlsxWriter")
-                text = text.replace(XLSM_CONTENT_TYPE, ADDIN_CONTENT_TYPE)
+                if XLSM_CONTENT_TYPE not in text and ADDIN_CONTENT_TYPE not in text:
+                    raise RuntimeError("unexpected [Content_Types].xml (neither .xlsm nor .xlam)")
+                text = text.replace(XLSM_CONTENT_TYPE, ADDIN_CONTENT_TYPE)  # Excel's own .xlam has it
                 override = f'<Override PartName="/{CUSTOM_UI_PART}" ContentType="application/xml"/>'
                 data = text.replace("</Types>", override + "</Types>").encode("utf-8")
             elif info.filename == "_rels/.rels":

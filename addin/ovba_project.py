@@ -25,6 +25,7 @@ Deliberate differences from an Excel-made project:
 from __future__ import annotations
 
 import binascii
+import contextlib
 import random
 import re
 import struct
@@ -233,5 +234,6 @@ def write_project(
         ole = OleFile()
         ole.root_directory = root
         out = Path(work) / "vbaProject.bin"
-        ole.create_file(str(out))
+        with contextlib.chdir(work):  # ms-cfb writes a scratch file (fatChain.bin) into the cwd
+            ole.create_file(str(out))
         dest.write_bytes(out.read_bytes())

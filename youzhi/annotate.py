@@ -14,13 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string
-from openpyxl.worksheet.hyperlink import Hyperlink
-
 from validators.finding import SEVERITY_LABELS  # re-exported: macros and the CLI use annotate's
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 from youzhi.xlsx_fixups import fix_package
@@ -54,7 +47,14 @@ def worst(findings) -> str:
     return min((f.severity for f in findings), key=lambda s: SEVERITY_RANK.get(s, 3))
 
 
-def fill_for(severity: str) -> PatternFill | None:
+# openpyxl is imported where it is used: macros.py imports this module for its constants, and
+# Excel's save path must not pay for openpyxl.
+
+
+def fill_for(severity: str):
+    """The solid ``PatternFill`` for a severity, or None (info: no fill)."""
+    from openpyxl.styles import PatternFill
+
     colour = COLOURS.get(severity)
     return PatternFill(fill_type="solid", start_color=colour, end_color=colour) if colour else None
 
@@ -68,6 +68,8 @@ def _anchor(ws, address: str) -> str:
 
 
 def _valid(address: str) -> bool:
+    from openpyxl.utils.cell import coordinate_from_string
+
     try:
         coordinate_from_string(address)
     except (ValueError, TypeError):
@@ -76,6 +78,8 @@ def _valid(address: str) -> bool:
 
 
 def _mark(ws, address: str, findings: list) -> None:
+    from openpyxl.comments import Comment
+
     cell = ws[_anchor(ws, address)]
     fill = fill_for(worst(findings))
     if fill is not None:
@@ -90,6 +94,10 @@ def _mark(ws, address: str, findings: list) -> None:
 
 
 def _result_sheet(wb, findings: list) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
     if RESULT_SHEET in wb.sheetnames:
         del wb[RESULT_SHEET]
     ws = wb.create_sheet(RESULT_SHEET)
@@ -152,6 +160,8 @@ def annotate(src, findings: Iterable, dest) -> Path:
     keep_vba = src.suffix.lower() == ".xlsm"
     if keep_vba and dest.suffix.lower() != ".xlsm":
         raise YouzhiError("原檔含巨集（.xlsm），標註檔也須以 .xlsm 為副檔名")
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(src, keep_vba=keep_vba, rich_text=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file

@@ -16,8 +16,7 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from openpyxl.utils import get_column_letter
-
+from youzhi.a1 import get_column_letter
 from youzhi.computed import STYLES, CellSpec, SheetSpec
 from youzhi.errors import YouzhiError
 from youzhi.sheets import SheetGrid, WorkbookGrids
