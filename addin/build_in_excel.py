@@ -26,6 +26,7 @@ CLASS_HEADER = "VERSION 1.0 CLASS\r\nBEGIN\r\n  MultiUse = -1  'True\r\nEND\r\n"
 def _build_module():
     spec = importlib.util.spec_from_file_location("youzhi_addin_build", ADDIN_DIR / "build.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 

@@ -422,5 +422,16 @@ def delete_sheet(book, name: str) -> bool:
 
 
 def alert(book, text: str, title: str = "優質化") -> None:
-    """A message box in Excel (recorded as an ``alert`` action on the remote engine)."""
+    """A message box in Excel (recorded as an ``alert`` action on the remote engine).
+
+    While ``youzhi addin selftest`` runs (its marker file exists) the message goes to the
+    selftest's log instead, so a hidden Excel never waits for a click."""
+    from youzhi.selftest import ALERT_LOG, QUIET
+
+    if QUIET.exists():
+        import json
+
+        with ALERT_LOG.open("a", encoding="utf-8") as log:
+            log.write(json.dumps({"title": title, "text": text}, ensure_ascii=False) + "\n")
+        return
     book.app.alert(text, title=title)
