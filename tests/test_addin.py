@@ -139,7 +139,7 @@ def test_ovba_compression_of_real_vba_and_random_bytes():
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    pytest.importorskip("ms_ovba", reason="the add-in build needs ms-ovba (dev extras)")
+    pytest.importorskip("ms_cfb", reason="the add-in build needs ms-cfb (dev extras)")
     return build.build(tmp_path_factory.mktemp("addin"))
 
 
@@ -240,7 +240,7 @@ def test_libreoffice_reads_the_vba_project_independently(tmp_path):
     LibreOffice cannot open an .xlam, so the same vbaProject.bin goes into an .xlsm; LibreOffice
     converts it to .ods and stores each imported module as Basic/<project name>/<name>.xml.
     """
-    pytest.importorskip("ms_ovba", reason="the add-in build needs ms-ovba (dev extras)")
+    pytest.importorskip("ms_cfb", reason="the add-in build needs ms-cfb (dev extras)")
     import html
 
     import lo
