@@ -57,8 +57,9 @@ def build_in_excel(out_dir: Path = ADDIN_DIR) -> Path:  # pragma: no cover - nee
         project = book.api.VBProject  # raises when access to the VBA project is not trusted
         with tempfile.TemporaryDirectory() as work:
             for module in modules:
-                if module.kind == "document":
-                    project.VBComponents(module.name).CodeModule.AddFromString(code_only(module.source))
+                if module.kind == "document":  # ThisWorkbook: its code name differs in some languages
+                    component = project.VBComponents(book.api.CodeName)
+                    component.CodeModule.AddFromString(code_only(module.source))
                     continue
                 name, data = export_text(module)
                 path = Path(work) / name

@@ -7,11 +7,9 @@ the ones listed in ``DELIBERATE`` (and in addin/ovba_project.py) with their reas
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import struct
-import sys
 import zipfile
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import olefile
 import pytest
 import xlwings
 from oletools.olevba import decompress_stream
+from test_addin import build  # addin/build.py, loaded once
 
 REPO = Path(__file__).resolve().parents[1]
 EXCEL_MADE = Path(xlwings.__file__).parent / "addin" / "xlwings.xlam"
@@ -30,17 +29,6 @@ DELIBERATE = {
     "PROJECTVERSION": "1.0 (Excel stores a build counter)",
     "Workspace positions": "0, 0, 0, 0 (no code window was ever open)",
 }
-
-
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load("youzhi_addin_build_ovba", REPO / "addin" / "build.py")
 
 
 class Project:
