@@ -19,7 +19,6 @@ import xlwings
 from oletools.olevba import decompress_stream
 from test_addin import build  # addin/build.py, loaded once
 
-REPO = Path(__file__).resolve().parents[1]
 EXCEL_MADE = Path(xlwings.__file__).parent / "addin" / "xlwings.xlam"
 
 DELIBERATE = {
