@@ -13,11 +13,12 @@ package by ``tests/test_addin_ovba.py``):
 - ``VBA/<module>`` (compressed source, MODULEOFFSET 0) and ``VBA/_VBA_PROJECT``.
 
 Deliberate differences from an Excel-made project:
-- no p-code and no performance cache, and ``_VBA_PROJECT`` Version 0xFFFF: Excel ignores any
-  compiled code whose version is not its own and compiles the source when it opens the file
-  (xlwings ships its add-ins the same way: Version 0xFFFF, Reserved3 0x0001);
-- PROJECTCOOKIE and MODULECOOKIE 0xFFFF ([MS-OVBA] 2.3.4.2.3 / 2.3.4.2.3.2.9: "MUST be 0xFFFF" on
-  write); Excel writes arbitrary values there and ignores them on read;
+- no p-code and no performance cache, ``_VBA_PROJECT`` Version 0xFFFF and Reserved3 0x0001:
+  [MS-OVBA] 2.3.4.1 says Version "MUST be 0xFFFF on write" and the PerformanceCache "MUST NOT be
+  present on write" (its example 3.1.1 has Reserved3 0x0001); Excel then compiles the source when
+  it opens the file. xlwings ships its add-ins exactly so (Version 0xFFFF, Reserved3 0x0001);
+- PROJECTCOOKIE and MODULECOOKIE 0xFFFF ([MS-OVBA] 2.3.4.2.3.2.7: "MUST be 0xFFFF on write");
+  Excel writes other values there and ignores them on read;
 - the ``[Workspace]`` window positions are all 0 (no code window open), as Excel writes for modules
   nobody opened.
 """

@@ -22,9 +22,9 @@ from test_addin import build  # addin/build.py, loaded once
 EXCEL_MADE = Path(xlwings.__file__).parent / "addin" / "xlwings.xlam"
 
 DELIBERATE = {
-    "_VBA_PROJECT": "no performance cache and Version 0xFFFF: Excel compiles the source on load",
+    "_VBA_PROJECT": "no performance cache, Version 0xFFFF ([MS-OVBA] 2.3.4.1): Excel compiles the source",
     "MODULEOFFSET": "0: the module streams hold the compressed source only (no p-code)",
-    "PROJECTCOOKIE/MODULECOOKIE": "0xFFFF, as [MS-OVBA] requires on write (Excel ignores them)",
+    "PROJECTCOOKIE/MODULECOOKIE": "0xFFFF, as [MS-OVBA] 2.3.4.2.3.2.7 requires on write (Excel ignores them)",
     "PROJECTVERSION": "1.0 (Excel stores a build counter)",
     "Workspace positions": "0, 0, 0, 0 (no code window was ever open)",
 }
