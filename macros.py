@@ -120,7 +120,8 @@ def check() -> str:
     if not findings:
         rows.append(["", "", "", "", "未發現任何問題"])
     widths = {1: 8, 2: 8, 3: 14, 4: 8, 5: 70, 6: 12, 7: 12, 8: 50, 9: 10, 10: 0}
-    xa.write_table(book, RESULT_SHEET, rows, widths=widths)
+    sheet = xa.write_table(book, RESULT_SHEET, rows, widths=widths)
+    xa.print_setup(sheet, len(rows), amount_columns=(6, 7))  # 數值、上限
     if not findings:
         message = "檢核完成：未發現問題。"
     else:

@@ -13,9 +13,9 @@ What goes in:
 - ``xlwings.conf``: settings written into the add-in's ``youzhi.conf`` sheet;
 - ``customUI14.xml``: the 優質化 ribbon tab.
 
-The VBA project (``xl/vbaProject.bin``) is written with ``ms-ovba`` (MS-OVBA source
-compression in an OLE compound file, no performance cache, so Excel compiles the
-source when it loads the add-in); the workbook part is written by XlsxWriter and
+The VBA project (``xl/vbaProject.bin``) is written record by record as Excel writes it by
+``ovba_project.py`` (source only, no p-code, so Excel compiles the source when it loads the
+add-in; see that module for the deliberate differences); the workbook part is written by XlsxWriter and
 then turned into an add-in package (content type, ribbon part and relationship).
 Check the result with ``olevba addin/youzhi.xlam``.
 """
@@ -23,13 +23,10 @@ Check the result with ``olevba addin/youzhi.xlam``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import datetime as dt
 import os
-import random
 import re
-import shutil
 import sys
 import tempfile
 import uuid
@@ -276,124 +273,39 @@ def read_conf(path: Path = CONF) -> list[tuple[str, str]]:
     return rows
 
 
-# --- vbaProject.bin through ms-ovba -------------------------------------------------------------
+# --- vbaProject.bin ----------------------------------------------------------------------------
 
 
-def _ms_ovba_module(module: Module, folder: Path):
-    """An ms-ovba module object whose source file (``<name>.new``, CRLF) is already in place."""
-    from ms_ovba.Models.Entities.doc_module import DocModule
-    from ms_ovba.Models.Entities.std_module import StdModule
-
-    if module.kind == "std":
-        entity = StdModule(module.name)
-    elif module.kind == "document":
-        entity = DocModule(module.name)
-    else:
-        entity = _class_module(module.name)
-    base = folder / module.name
-    source = module.source
-    if module.kind == "document":
-        guid = WORKBOOK_GUID if module.name == "ThisWorkbook" else WORKSHEET_GUID
-        source = _with_base_attribute(source, guid)
-    text = source.replace("\r\n", "\n").rstrip("\n") + "\n"
-    (base.with_suffix(".new")).write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
-    entity.add_file(str(base))
-    return entity
-
-
-def _with_base_attribute(source: str, guid: uuid.UUID) -> str:
-    """Document modules carry VB_Base (the host class) and, after the other attributes,
-    VB_TemplateDerived / VB_Customizable, as Excel stores them."""
-    lines = source.split("\n")
-    end = 0
-    while end < len(lines) and lines[end].startswith("Attribute VB_"):
-        end += 1
-    base = f'Attribute VB_Base = "0{{{str(guid).upper()}}}"'
-    extra = ["Attribute VB_TemplateDerived = False", "Attribute VB_Customizable = True"]
-    return "\n".join([lines[0], base, *lines[1:end], *extra, *lines[end:]])
-
-
-def _class_module(name: str):
-    """A class module: MODULETYPE 0x0022 in ``dir`` and ``Class=Name`` in ``PROJECT``
-    (ms-ovba only has standard and document modules)."""
-    from ms_ovba.Models.Entities.module_base import ModuleBase
-
-    class ClassModule(ModuleBase):
-        def __init__(self, name: str) -> None:
-            super().__init__(name)
-            self.type = "Document"  # ms-ovba writes MODULETYPE 0x0022 for this type
-
-        def to_project_module_string(self) -> str:
-            return "Class=" + self.modName.value
-
-    return ClassModule(name)
-
-
-def write_vba_project(modules: list[Module], dest: Path) -> None:
-    """Write ``vbaProject.bin`` for ``modules`` (ms-ovba writes into the current folder)."""
-    from ms_ovba.Models.Entities.reference import Reference
-    from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
-    from ms_ovba.Models.Fields.libid_reference import LibidReference
-    from ms_ovba.vbaProject import VbaProject
-    from ms_ovba.Views.project_ole_file import ProjectOleFile
-
-    with tempfile.TemporaryDirectory() as work, _chdir(Path(work)), _our_compression():
-        folder = Path(work)
-        project = VbaProject()
-        project.project_id = PROJECT_ID
-        state = random.getstate()
-        random.seed(PROJECT_ID)  # the PROJECT stream's CMG/DPB/GC obfuscation draws random bytes
-        for module in modules:
-            project.add_module(_ms_ovba_module(module, folder))
-        stdole = LibidReference(
-            uuid.UUID("00020430-0000-0000-C000-000000000046"),
-            "2.0",
-            "0",
-            "C:\\Windows\\System32\\stdole2.tlb",
-            "OLE Automation",
-        )
-        office = LibidReference(
-            uuid.UUID("2DF8D04C-5BFA-101B-BDE5-00AA0044DE52"),
-            "2.0",
-            "0",
-            "C:\\Program Files\\Common Files\\Microsoft Shared\\OFFICE16\\MSO.DLL",
-            "Microsoft Office 16.0 Object Library",
-        )
-        project.add_reference(Reference(ReferenceRegistered(stdole), "stdole"))
-        project.add_reference(Reference(ReferenceRegistered(office), "Office"))
-        try:
-            ProjectOleFile.write_file(project)
-        finally:
-            random.setstate(state)
-        shutil.copyfile(folder / "vbaProject.bin", dest)
-
-
-@contextlib.contextmanager
-def _our_compression():
-    """ms-ovba compresses through ms-ovba-compression, which corrupts longer streams: use ours."""
-    from ms_ovba_compression.ms_ovba import MsOvba
+def _addin_module(name: str):
+    """A sibling module of this script (addin/ is not a package)."""
+    import importlib
 
     sys.path.insert(0, str(ADDIN_DIR))
     try:
-        from ovba_compress import compress
+        return importlib.import_module(name)
     finally:
         sys.path.pop(0)
-    original = MsOvba.compress
-    MsOvba.compress = lambda self, data: compress(bytes(data))
-    try:
-        yield
-    finally:
-        MsOvba.compress = original
 
 
-@contextlib.contextmanager
-def _chdir(path: Path):
-    old = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
+def stored_modules(modules: list[Module]) -> list:
+    """The modules as the VBA project stores them: Excel's attribute block (VB_Base, …)."""
+    ovba = _addin_module("ovba_project")
+    stored = []
+    for module in modules:
+        base = None
+        if module.kind == "document":
+            guid = WORKBOOK_GUID if module.name == "ThisWorkbook" else WORKSHEET_GUID
+            base = f"0{{{str(guid).upper()}}}"
+        source = ovba.with_excel_attributes(module.source, module.kind, base)
+        stored.append(ovba.VbaModule(module.name, module.kind, source))
+    return stored
+
+
+def write_vba_project(modules: list[Module], dest: Path) -> None:
+    """Write ``vbaProject.bin`` for ``modules`` (addin/ovba_project.py, MS-OVBA compression)."""
+    ovba = _addin_module("ovba_project")
+    compress = _addin_module("ovba_compress").compress
+    ovba.write_project(dest, PROJECT_NAME, PROJECT_ID, stored_modules(modules), compress)
 
 
 # --- the package ------------------------------------------------------------------------------
@@ -420,15 +332,15 @@ def write_workbook(vba_bin: Path, conf: list[tuple[str, str]], dest: Path) -> No
 
 
 def to_addin(xlsm: Path, custom_ui: bytes, dest: Path) -> None:
-    """Rewrite an .xlsm package as an .xlam with the ribbon part."""
+    """Rewrite an .xlsm package (or an .xlam Excel saved) as an .xlam with the ribbon part."""
     with zipfile.ZipFile(xlsm) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "[Content_Types].xml":
                 text = data.decode("utf-8")
-                if XLSM_CONTENT_TYPE not in text:
-                    raise RuntimeError("unexpected [Content_Types].xml from XlsxWriter")
-                text = text.replace(XLSM_CONTENT_TYPE, ADDIN_CONTENT_TYPE)
+                if XLSM_CONTENT_TYPE not in text and ADDIN_CONTENT_TYPE not in text:
+                    raise RuntimeError("unexpected [Content_Types].xml (neither .xlsm nor .xlam)")
+                text = text.replace(XLSM_CONTENT_TYPE, ADDIN_CONTENT_TYPE)  # Excel's own .xlam has it
                 override = f'<Override PartName="/{CUSTOM_UI_PART}" ContentType="application/xml"/>'
                 data = text.replace("</Types>", override + "</Types>").encode("utf-8")
             elif info.filename == "_rels/.rels":

@@ -139,7 +139,7 @@ def test_ovba_compression_of_real_vba_and_random_bytes():
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    pytest.importorskip("ms_ovba", reason="the add-in build needs ms-ovba (dev extras)")
+    pytest.importorskip("ms_cfb", reason="the add-in build needs ms-cfb (dev extras)")
     return build.build(tmp_path_factory.mktemp("addin"))
 
 
@@ -238,9 +238,9 @@ def test_libreoffice_reads_the_vba_project_independently(tmp_path):
     """LibreOffice's own MS-OVBA importer (not oletools) recovers every module with its type.
 
     LibreOffice cannot open an .xlam, so the same vbaProject.bin goes into an .xlsm; LibreOffice
-    converts it to .ods and stores each imported module as Basic/VBAProject/<name>.xml.
+    converts it to .ods and stores each imported module as Basic/<project name>/<name>.xml.
     """
-    pytest.importorskip("ms_ovba", reason="the add-in build needs ms-ovba (dev extras)")
+    pytest.importorskip("ms_cfb", reason="the add-in build needs ms-cfb (dev extras)")
     import html
 
     import lo
@@ -253,7 +253,7 @@ def test_libreoffice_reads_the_vba_project_independently(tmp_path):
     kinds = {"std": "normal", "class": "class", "document": "document"}
     with zipfile.ZipFile(ods) as package:
         for module in modules:
-            xml = package.read(f"Basic/VBAProject/{module.name}.xml").decode("utf-8")
+            xml = package.read(f"Basic/{build.PROJECT_NAME}/{module.name}.xml").decode("utf-8")
             assert f'script:moduleType="{kinds[module.kind]}"' in xml, module.name
             text = html.unescape(re.sub(r"<[^>]+>", "", xml))
             for line in module.source.split("\n"):

@@ -14,15 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string
-from openpyxl.worksheet.hyperlink import Hyperlink
-
 from validators.finding import SEVERITY_LABELS  # re-exported: macros and the CLI use annotate's
 from youzhi.errors import UnreadableWorkbook, YouzhiError
+from youzhi.xlsx_fixups import fix_package
 
 # Fill colours by severity (RGB hex, Excel's own "bad" red and "neutral" yellow); info: no fill.
 COLOURS = {"error": "FFC7CE", "warning": "FFEB9C"}
@@ -53,7 +47,14 @@ def worst(findings) -> str:
     return min((f.severity for f in findings), key=lambda s: SEVERITY_RANK.get(s, 3))
 
 
-def fill_for(severity: str) -> PatternFill | None:
+# openpyxl is imported where it is used: macros.py imports this module for its constants, and
+# Excel's save path must not pay for openpyxl.
+
+
+def fill_for(severity: str):
+    """The solid ``PatternFill`` for a severity, or None (info: no fill)."""
+    from openpyxl.styles import PatternFill
+
     colour = COLOURS.get(severity)
     return PatternFill(fill_type="solid", start_color=colour, end_color=colour) if colour else None
 
@@ -67,6 +68,8 @@ def _anchor(ws, address: str) -> str:
 
 
 def _valid(address: str) -> bool:
+    from openpyxl.utils.cell import coordinate_from_string
+
     try:
         coordinate_from_string(address)
     except (ValueError, TypeError):
@@ -75,6 +78,8 @@ def _valid(address: str) -> bool:
 
 
 def _mark(ws, address: str, findings: list) -> None:
+    from openpyxl.comments import Comment
+
     cell = ws[_anchor(ws, address)]
     fill = fill_for(worst(findings))
     if fill is not None:
@@ -89,6 +94,10 @@ def _mark(ws, address: str, findings: list) -> None:
 
 
 def _result_sheet(wb, findings: list) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
     if RESULT_SHEET in wb.sheetnames:
         del wb[RESULT_SHEET]
     ws = wb.create_sheet(RESULT_SHEET)
@@ -124,6 +133,22 @@ def _result_sheet(wb, findings: list) -> None:
     for col, width in zip(range(1, 9), (8, 8, 14, 8, 70, 12, 12, 50), strict=True):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
+    _print_setup(ws)
+
+
+def _print_setup(ws) -> None:
+    """A4 landscape, one page wide, header row on every page, page numbers in the footer, amounts
+    (值、上限) with thousands separators."""
+    for row in ws.iter_rows(min_row=2, min_col=6, max_col=7):
+        for cell in row:
+            if isinstance(cell.value, int):
+                cell.number_format = "#,##0"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "第 &P 頁，共 &N 頁"
 
 
 def annotate(src, findings: Iterable, dest) -> Path:
@@ -135,6 +160,8 @@ def annotate(src, findings: Iterable, dest) -> Path:
     keep_vba = src.suffix.lower() == ".xlsm"
     if keep_vba and dest.suffix.lower() != ".xlsm":
         raise YouzhiError("原檔含巨集（.xlsm），標註檔也須以 .xlsm 為副檔名")
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(src, keep_vba=keep_vba, rich_text=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -152,6 +179,7 @@ def annotate(src, findings: Iterable, dest) -> Path:
     os.close(fd)
     try:
         wb.save(tmp)
+        fix_package(tmp)  # one shape-id block per comment drawing, as Excel numbers them
         os.replace(tmp, dest)
     except BaseException:
         if os.path.exists(tmp):

@@ -36,6 +36,7 @@ from youzhi.model import Budget, School
 from youzhi.money import format_kiloyuan
 from youzhi.reader import SCHOOL_SHEET, is_summary_sheet, read_budget
 from youzhi.sheets import SheetGrid
+from youzhi.xlsx_fixups import fix_package
 
 try:
     from youzhi.safety import check_file
@@ -407,6 +408,7 @@ def save_atomically(wb, dest: str, *, cached: dict | None = None) -> None:
     os.close(handle)
     try:
         wb.save(tmp)
+        fix_package(tmp)  # one shape-id block per comment drawing, as Excel numbers them
         if cached:
             add_cached_values(tmp, cached)
         os.replace(tmp, dest)

@@ -7,11 +7,14 @@ rows as it appends them to a temporary file, and ``close`` zips the parts. Memor
 
 What it writes: text as inline strings (never formulas: a cell that reads ``=HYPERLINK(…)`` stays
 text), numbers with a few number formats, a bold shaded header row, frozen header, autofilter
-(with the ``_FilterDatabase`` names Excel writes), column widths and ``cellIs`` conditional fills.
+(with the ``_FilterDatabase`` names Excel writes), column widths and ``cellIs`` conditional fills;
+print setup (A4 landscape, fitted to the page width, header row repeated on every page, 第 n 頁 footer)
+and the parts Excel-made files carry: theme, docProps (core, app).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import re
@@ -21,6 +24,7 @@ import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
 from youzhi.a1 import get_column_letter
+from youzhi.xlsx_theme import THEME_XML
 
 ROW = "\x00"  # stands for the row number in a rendered row (never in escaped text: NUL is escaped)
 _ROW_BYTES = ROW.encode()
@@ -38,6 +42,11 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+DOC_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+APP_REL = f"{REL}/extended-properties"
+# Print setup: A4 (paperSize 9), landscape, one page wide and as many pages tall as needed.
+PAGE_SETUP = '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+FOOTER = "<headerFooter><oddFooter>&amp;C第 &amp;P 頁，共 &amp;N 頁</oddFooter></headerFooter>"
 
 
 def xml_text(text: str) -> str:
@@ -136,7 +145,7 @@ class Sheet:
         member.write(
             (
                 f'{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{REL}">'
-                '<sheetViews><sheetView workbookViewId="0">'
+                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView workbookViewId="0">'
                 '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
                 '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
                 f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
@@ -152,8 +161,8 @@ class Sheet:
                 f'<cfRule type="cellIs" dxfId="{dxf_ids[rgb]}" priority="{priority}" operator="equal">'
                 f"<formula>{escape(_quote(equals))}</formula></cfRule></conditionalFormatting>"
             )
-        tail += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        member.write((tail + "</worksheet>").encode())
+        tail += '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        member.write((tail + PAGE_SETUP + FOOTER + "</worksheet>").encode())
 
     def close(self) -> None:
         self._file.close()
@@ -188,13 +197,16 @@ class Book:
         try:
             with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
                 archive.writestr("[Content_Types].xml", self._content_types())
-                archive.writestr("_rels/.rels", _rels([("officeDocument", "xl/workbook.xml")]))
+                archive.writestr("_rels/.rels", _package_rels())
+                archive.writestr("docProps/core.xml", _core())
+                archive.writestr("docProps/app.xml", self._app())
+                archive.writestr("xl/theme/theme1.xml", THEME_XML)
                 archive.writestr("xl/workbook.xml", self._workbook())
                 archive.writestr(
                     "xl/_rels/workbook.xml.rels",
                     _rels(
                         [("worksheet", f"worksheets/sheet{i}.xml") for i in range(1, len(self.sheets) + 1)]
-                        + [("styles", "styles.xml")]
+                        + [("styles", "styles.xml"), ("theme", "theme/theme1.xml")]
                     ),
                 )
                 archive.writestr("xl/styles.xml", self._styles(fills))
@@ -217,7 +229,27 @@ class Book:
             'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             f'<Override PartName="/xl/workbook.xml" ContentType="{kind}.sheet.main+xml"/>'
-            f'<Override PartName="/xl/styles.xml" ContentType="{kind}.styles+xml"/>{sheets}</Types>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{kind}.styles+xml"/>{sheets}'
+            '<Override PartName="/xl/theme/theme1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>'
+        )
+
+    def _app(self) -> str:
+        """docProps/app.xml: the sheet names as Excel lists them (TitlesOfParts)."""
+        names = "".join(f"<vt:lpstr>{escape(s.name)}</vt:lpstr>" for s in self.sheets)
+        count = len(self.sheets)
+        return (
+            f'{XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            "<Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity>"
+            "<ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector size=\"2\" baseType=\"variant\">"
+            f"<vt:variant><vt:lpstr>工作表</vt:lpstr></vt:variant><vt:variant><vt:i4>{count}</vt:i4>"
+            f'</vt:variant></vt:vector></HeadingPairs><TitlesOfParts><vt:vector size="{count}" '
+            f'baseType="lpstr">{names}</vt:vector></TitlesOfParts><AppVersion>16.0300</AppVersion></Properties>'
         )
 
     def _workbook(self) -> str:
@@ -228,6 +260,10 @@ class Book:
         names = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"{escape(_sheet_ref(s.name))}!{s.filter_range}</definedName>"
+            for i, s in enumerate(self.sheets)
+        ) + "".join(  # the header row printed on every page
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+            f"{escape(_sheet_ref(s.name))}!$1:$1</definedName>"
             for i, s in enumerate(self.sheets)
         )
         return (
@@ -267,6 +303,28 @@ class Book:
 
 def _sheet_ref(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
+
+
+def _package_rels() -> str:
+    rels = (
+        f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/>'
+        f'<Relationship Id="rId2" Type="{DOC_REL}" Target="docProps/core.xml"/>'
+        f'<Relationship Id="rId3" Type="{APP_REL}" Target="docProps/app.xml"/>'
+    )
+    return f'{XML_HEAD}<Relationships xmlns="{PKG_REL}">{rels}</Relationships>'
+
+
+def _core(now: dt.datetime | None = None) -> str:
+    """docProps/core.xml: creator and the creation time (W3CDTF, UTC), as Excel writes them."""
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        f'{XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        "<dc:creator>youzhi</dc:creator><cp:lastModifiedBy>youzhi</cp:lastModifiedBy>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'
+    )
 
 
 def _rels(targets: list[tuple[str, str]]) -> str:
