@@ -267,11 +267,11 @@ def test_match_equals_rollup(recalculated, name):
     values, budget, _ = recalculated[name]
     got = school_figures(values["基本資料"])
     m = rollup.match(budget)
-    assert (got["財力級次"] or None) == m.tier
-    if m.max_rate is None:
+    assert (got["財力級次"] or None) == m.common_tier
+    if m.common_rate is None:
         assert got["最高補助比率"] in (None, "")
     else:
-        assert Fraction(str(got["最高補助比率"])) == m.max_rate
+        assert Fraction(str(got["最高補助比率"])) == m.common_rate
     assert yuan(got["教育部補助款"]) == m.subsidy
     assert yuan(got["應編配合款"]) == m.required
     assert yuan(got["已編配合款"]) == m.budgeted

@@ -139,6 +139,8 @@ PORTABLE_FUNCTIONS = frozenset(
         "SUMIF",
         "SUMIFS",
         "COUNT",
+        "INDEX",
+        "MATCH",
         "ROUND",
         "ROUNDUP",
         "IF",
