@@ -22,6 +22,8 @@ COMMITTED = {
     "senior-high_114.xlsx": ["--year", "114", "--programme", "senior-high"],
     "senior-high_115.xlsx": ["--year", "115", "--programme", "senior-high"],
     "vocational_115.xlsx": ["--year", "115", "--programme", "vocational"],
+    "senior-high_116.xlsx": ["--year", "116", "--programme", "senior-high"],
+    "vocational_116.xlsx": ["--year", "116", "--programme", "vocational"],
 }
 
 
