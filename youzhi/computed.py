@@ -701,7 +701,8 @@ def _tier_tables(s: SheetSpec, budget: Budget) -> dict[str, str]:
     s.add(key_row + 3, 1, "依據", "param")
     end = get_column_letter(1 + len(dated))
     return {
-        "yz_counties": f"={q}!$A$2:$A${last}",
+        "yz_counties": f"={q}!$A$2:$A${last}",  # the 所在縣市 drop-down (a school may have its own)
+        "yz_tier_counties": f"={q}!$A$2:$A${last}",  # the rows of yz_tier_grid
         "yz_tier_grid": f"={q}!$B$2:${end}${last}",
         "yz_tier_from": f"={q}!$B${key_row}:${end}${key_row}",
         "yz_tier_titles": f"={q}!$B${key_row + 2}:${end}${key_row + 2}",
@@ -807,7 +808,7 @@ def _match_block(s: SheetSpec, budget: Budget) -> None:
             "財力級次表": (f'=IFERROR(INDEX(yz_tier_titles,1,{table_index}),"")', title, "cell_center"),
             "財力級次": (
                 f'=IF(OR({auth}="國立",{auth}="私立",TRIM({county})=""),"",IFERROR(INDEX(yz_tier_grid,'
-                f'MATCH(SUBSTITUTE(TRIM({county}),"台","臺"),yz_counties,0),{table_index}),""))',
+                f'MATCH(SUBSTITUTE(TRIM({county}),"台","臺"),yz_tier_counties,0),{table_index}),""))',
                 tier,
                 "cell_center",
             ),
