@@ -188,3 +188,15 @@ def test_parameters_sheet_carries_the_dated_tables_of_the_year(fixture_tables):
     assert names["yz_tier_from"].endswith(f"!$B${key}:$C${key}")
     single, _ = computed.param_sheet(_budget(202, "新竹縣", {("A", F): [_line(1, 1)]}))
     assert (1, 3) not in {(c.row, c.col) for c in single.cells if c.value}  # one table: one column
+
+
+def test_template_command_says_which_tables_it_uses(fixture_tables):
+    from youzhi.cmd.template import tier_tables_line
+
+    assert tier_tables_line(202) == "財力級次表：202、203年度依 201–203年度表。"
+    assert tier_tables_line(203) == (
+        "財力級次表：203年度依 201–203年度表；204年度依 204–206年度表，兩個會計年度之配合款分別計算後相加。"
+    )
+    assert (
+        tier_tables_line(206) == "財力級次表：206、207年度依 204–206年度表（尚無 207 年度之表，暫依此表）。"
+    )
