@@ -231,7 +231,9 @@ def recalculated(written, tmp_path_factory):
     root = tmp_path_factory.mktemp("tiers-lo")
     repaired = root / "repaired-vocational-114.xlsx"
     repair_workbook(variant_workbook("vocational-no-summaries", root), repaired)
-    sources = [*written.values(), repaired]
+    own = root / "repaired-hsinchu_senior_114_split.xlsx"  # our template, repaired: 基本資料 rewritten
+    repair_workbook(written["hsinchu_senior_114_split"], own)
+    sources = [*written.values(), repaired, own]
     out = lo.recalc(sources, root / "lo")
     return {p.stem: out[p] for p in sources}
 
@@ -293,3 +295,16 @@ def test_repaired_official_workbook_splits_the_match(recalculated):
     assert [cell_to_yuan(v) for v in got["教育部補助款"]] == [16_000, 16_000, 0]
     assert [cell_to_yuan(v) for v in got["應編配合款"]] == [1_778, 1_778, 0]
     assert cell_to_yuan(got["配合款差額"][0]) == 0
+
+
+@pytest.mark.libreoffice
+def test_repaired_template_keeps_the_split_match(recalculated):
+    """The split case of CASES after `repair` rewrote its 基本資料: the same hand figures."""
+    want = CASES["hsinchu_senior_114_split"]["expected"]
+    out = recalculated["repaired-hsinchu_senior_114_split"]
+    assert lo.error_cells(out) == []
+    got = _school_values(lo.values(out)["基本資料"])
+    assert got["財力級次"][1:] == want["tiers"]
+    assert [cell_to_yuan(v) for v in got["教育部補助款"][1:]] == want["subsidies"]
+    assert [cell_to_yuan(v) for v in got["應編配合款"]] == [want["required"], *want["parts"]]
+    assert cell_to_yuan(got["配合款差額"][0]) == want["shortfall"]
