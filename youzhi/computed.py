@@ -849,7 +849,7 @@ def _match_block(s: SheetSpec, budget: Budget) -> None:
             f"={y2q}!$B${y2_total_row}",
             money(m.subsidy),
             "money",
-            "千元；y-2 小計之教育部補助款",
+            "千元；全學年度為 y-2 小計之教育部補助款，各年度為該年度各 y-1 表之教育部補助款",
         ),
         "應編配合款": (
             f"=IF({split},SUM(C{row['應編配合款']}:D{row['應編配合款']}),"
