@@ -132,7 +132,7 @@ def test_fingerprint_sheet_and_names(workbook):
         "form": "youzhi-budget",
         "programme": "senior-high",
         "academic_year": 115,
-        "template_version": "1",
+        "template_version": "2",
     }
     assert wb.defined_names["youzhi_programme"].attr_text == '"senior-high"'
     assert wb.defined_names["youzhi_year"].attr_text == "115"

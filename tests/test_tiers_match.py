@@ -8,10 +8,13 @@ repaired official workbook of a 學年度 that straddles two tables computes the
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import lo
 import openpyxl
 import pytest
+from builders import filled_budget
 from officialish import variant_workbook
 
 import validators
@@ -233,9 +236,40 @@ def recalculated(written, tmp_path_factory):
     repair_workbook(variant_workbook("vocational-no-summaries", root), repaired)
     own = root / "repaired-hsinchu_senior_114_split.xlsx"  # our template, repaired: 基本資料 rewritten
     repair_workbook(written["hsinchu_senior_114_split"], own)
-    sources = [*written.values(), repaired, own]
+    older = root / "upgraded-v1.xlsx"
+    repair_workbook(_typed_into_v1(root / "v1.xlsx", "hsinchu_senior_114_split"), older)
+    sources = [*written.values(), repaired, own, older]
     out = lo.recalc(sources, root / "lo")
     return {p.stem: out[p] for p in sources}
+
+
+V1 = Path(__file__).with_name("fixtures") / "senior-high_114_template_v1.xlsx"
+
+
+def _typed_into_v1(path: Path, name: str) -> Path:
+    """The 114 template as the tool wrote it before tier tables were dated (template_version 1:
+    one tier table, the match in column B only), filled in by a school with openpyxl."""
+    case = CASES[name]
+    shutil.copy(V1, path)
+    school = case["school"]
+    budget = filled_budget(
+        programme=case["programme"], academic_year=case["year"], blocks=case["blocks"],
+        school=dict(name=school.name, authority=school.authority, county=school.county),
+    )  # fmt: skip
+    wb = openpyxl.load_workbook(path)
+    info = wb["基本資料"]
+    for row, value in ((3, school.name), (4, school.authority), (5, school.county)):
+        info.cell(row, 2).value = value
+    raw = {(b.code, b.semester): b for b in budget.sheets}
+    for key, lines in case["blocks"].items():
+        ws = wb[raw[key].sheet]
+        for line, d in zip(raw[key].lines, lines, strict=True):
+            for col, field in enumerate(("category", "item", "unit", "quantity", "unit_price"), start=1):
+                ws.cell(line.row, col).value = d[field]
+            ws.cell(line.row, 7).value = d["purpose"]
+            ws.cell(line.row, 8).value = d["source"] or None
+    wb.save(path)
+    return path
 
 
 def _k(yuan: int) -> float:
@@ -308,3 +342,36 @@ def test_repaired_template_keeps_the_split_match(recalculated):
     assert [cell_to_yuan(v) for v in got["教育部補助款"][1:]] == want["subsidies"]
     assert [cell_to_yuan(v) for v in got["應編配合款"]] == [want["required"], *want["parts"]]
     assert cell_to_yuan(got["配合款差額"][0]) == want["shortfall"]
+
+
+@pytest.mark.libreoffice
+def test_an_older_templates_school_block_is_upgraded_by_repair(recalculated):
+    """A 114 workbook made from the version-1 template (tests/fixtures): repair rewrites its 基本資料
+    and 參數 in today's layout, keeps what the school typed, and the workbook then computes the
+    split match itself (hand figures of hsinchu_senior_114_split: 4,411 + 17,000 = 21,411)."""
+    want = CASES["hsinchu_senior_114_split"]["expected"]
+    out = recalculated["upgraded-v1"]
+    assert lo.error_cells(out) == []
+    values = lo.values(out)
+    got = _school_values(values["基本資料"])
+    assert values["基本資料"]["B3"] == "新竹縣立示範高中" and values["基本資料"]["B5"] == "新竹縣"
+    assert got["財力級次"][1:] == want["tiers"]
+    assert [cell_to_yuan(v) for v in got["應編配合款"]] == [want["required"], *want["parts"]]
+    assert cell_to_yuan(got["配合款差額"][0]) == want["shortfall"]
+
+
+def test_a_school_block_that_is_not_ours_is_left_alone(tmp_path):
+    """Only our own older 基本資料 (its title, its labels, a hidden 參數) is upgraded."""
+    src = _typed_into_v1(tmp_path / "v1.xlsx", "hsinchu_senior_114_split")
+    wb = openpyxl.load_workbook(src)
+    wb["基本資料"]["A1"] = "本校基本資料"
+    wb.save(src)
+    before = openpyxl.load_workbook(src)
+    report = repair_workbook(src, tmp_path / "out.xlsx")
+    after = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert "基本資料" not in report.rebuilt and "參數" not in report.rebuilt
+    for name in ("基本資料", "參數"):
+        old = {c.coordinate: c.value for row in before[name].iter_rows() for c in row if c.value is not None}
+        new = {c.coordinate: c.value for row in after[name].iter_rows() for c in row if c.value is not None}
+        assert new == old, name
+    assert "yz_tier_grid" not in after.defined_names
