@@ -571,13 +571,16 @@ VARIANTS: dict[str, dict] = {
             },
             "recurrent": 110134,
             "capital": 60000,
-            # 新北市 tier 2, senior-high r = 0.85: ⌈75134 × 0.15 / 0.85⌉ = ⌈13258.94⌉
+            # 114學年度 straddles two tier tables: a match per 會計年度. 新北市 is tier 2 in both
+            # (112–114 and 115–117), senior-high r = 0.85: 114年度 ⌈60734 × 15 / 85⌉ = ⌈10717.76⌉ =
+            # 10718; 115年度 ⌈14400 × 15 / 85⌉ = ⌈2541.18⌉ = 2542; 10718 + 2542 = 13260.
             "match": {
                 "county": "新北市",
                 "tier": 2,
                 "max_rate": "0.85",
                 "subsidy": 75134,
-                "required": 13259,
+                "required": 13260,
+                "split": True,
                 "budgeted": 32300,
             },
             "problems": [*BROKEN_SUMMARY_PROBLEMS],
@@ -739,13 +742,16 @@ VARIANTS: dict[str, dict] = {
             "y4": {(114, "講座鐘點費"): 16000, (115, "學生入學獎學金"): 30000},
             "recurrent": 46000,
             "capital": 0,
-            # 新竹縣 tier 3, vocational r = 0.90: ⌈16000 / 9⌉ = ⌈1777.8⌉
+            # 114學年度 straddles two tier tables. 114年度: 新竹縣 tier 3 (112–114), vocational
+            # r = 0.90: ⌈16000 / 9⌉ = ⌈1777.8⌉ = 1778; 115年度: tier 1 (115–117), r = 0.50, no
+            # 教育部補助款 in 115 → 0. The tiers differ, so the whole-year tier and rate are None.
             "match": {
                 "county": "新竹縣",
-                "tier": 3,
-                "max_rate": "0.90",
+                "tier": None,
+                "max_rate": None,
                 "subsidy": 16000,
                 "required": 1778,
+                "split": True,
                 "budgeted": 30000,
             },
             "problems": [],

@@ -154,5 +154,6 @@ def test_blocks_wherever_they_sit_roll_up_in_libreoffice(tmp_path):
     y4 = y4_figures(values["y-4"], budget)
     assert y4[(115, "雜支")][0] == 1234 and y4[(116, "印刷費")][0] == 833
     school = school_figures(values["基本資料"])
-    # 嘉義縣 tier 5, senior-high 115 rate 90 %: S = 53,000 → ⌈53,000 / 9⌉ = ⌈5,888.9⌉ = 5,889
-    assert school["財力級次"] == 5 and yuan(school["應編配合款"]) == 5889 == rollup.match(budget).required
+    # 嘉義縣 is tier 4 in the 115–117 table, senior-high 115 rate 89 %:
+    # S = 53,000 → ⌈53,000 × 11 / 89⌉ = ⌈6,550.56⌉ = 6,551
+    assert school["財力級次"] == 4 and yuan(school["應編配合款"]) == 6551 == rollup.match(budget).required

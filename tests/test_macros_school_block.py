@@ -23,7 +23,7 @@ from youzhi.repair import repair_workbook
 
 VARIANT = "branches-inserted-rows"
 ROW = computed.MATCH_ROW
-HAND = {"財力級次": 2, "教育部補助款": 75_134, "應編配合款": 13_259, "已編配合款": 32_300}
+HAND = {"財力級次": 2, "教育部補助款": 75_134, "應編配合款": 13_260, "已編配合款": 32_300}
 
 
 def _match(cells: dict) -> dict:
@@ -53,7 +53,7 @@ def test_repair_adds_the_school_block_and_libreoffice_computes_the_match(tmp_pat
     book = remote_book(src)
     message = macros.repair()
     assert "並新增「基本資料」與隱藏的「參數」工作表" in message
-    assert "應編配合款 13.259 千元，已編 32.300 千元。" in message
+    assert "應編配合款 13.260 千元，已編 32.300 千元。" in message
 
     recorded = actions(book)
     added = [a["args"] for a in actions(book, "addSheet")]
@@ -61,7 +61,7 @@ def test_repair_adds_the_school_block_and_libreoffice_computes_the_match(tmp_pat
     hidden = actions(book, "setSheetVisibility")
     assert [(a["sheet_position"], a["args"]) for a in hidden] == [(len(before) + 1, ["Hidden"])]
     names = {a["args"][0]: a["args"][1] for a in actions(book, "namesAdd")}
-    assert names["yz_tier_table"].startswith("='參數'!$A$2:$B$")
+    assert names["yz_tier_grid"].startswith("='參數'!$B$2:$C$")
     assert names["yz_rate_table"].startswith("='參數'!$D$2:$E$")
     assert all(a["sheet_position"] is None for a in actions(book, "namesAdd"))  # workbook scope
     lists = {a["args"][0]["name"] for a in actions(book, "setDataValidationList")}
@@ -107,7 +107,7 @@ def test_renamed_y2_taken_title_and_existing_name_are_respected(tmp_path):
     assert added == ["基本資料", "參數(youzhi)"]
     names = {a["args"][0]: a["args"][1] for a in actions(book, "namesAdd")}
     assert "yz_counties" not in names
-    assert names["yz_tier_table"].startswith("='參數(youzhi)'!$A$2:$B$")
+    assert names["yz_tier_grid"].startswith("='參數(youzhi)'!$B$2:$C$")
     recorded = actions(book)
     subsidy = _formula(recorded, len(sheets), ROW["教育部補助款"])
     assert subsidy.startswith("='表y-2 總表'!$B$")
@@ -127,7 +127,7 @@ def test_clients_without_data_validation_still_get_the_school_block(tmp_path):
     src = variant_workbook(VARIANT, tmp_path)
     book = remote_book(src, client="VBA")
     message = macros.repair()
-    assert "應編配合款 13.259 千元" in message
+    assert "應編配合款 13.260 千元" in message
     assert actions(book, "setDataValidationList") == []
     assert [a["args"][1] for a in actions(book, "addSheet")] == ["基本資料", "參數"]
-    assert {"yz_tier_table", "yz_rate_table"} <= {a["args"][0] for a in actions(book, "namesAdd")}
+    assert {"yz_tier_grid", "yz_rate_table"} <= {a["args"][0] for a in actions(book, "namesAdd")}

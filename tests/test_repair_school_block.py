@@ -33,7 +33,7 @@ def test_school_block_and_parameters_are_added_after_the_schools_sheets(repaired
     assert after.sheetnames[: len(before)] == before
     assert "基本資料" in report.created and "參數" in report.created
     assert after["參數"].sheet_state == "hidden"
-    assert {"yz_tier_table", "yz_rate_table", "yz_counties"} <= set(after.defined_names)
+    assert {"yz_tier_grid", "yz_rate_table", "yz_counties"} <= set(after.defined_names)
     school = after["基本資料"]
     assert school.cell(computed.SCHOOL_ROW["所在縣市"], 2).value == "新北市"
     assert school.cell(computed.SCHOOL_ROW["主管機關"], 2).value == "直轄市立"
@@ -49,7 +49,7 @@ def test_libreoffice_computes_the_match_in_the_repaired_workbook(repaired, tmp_p
     assert cells[f"B{row['財力級次']}"] == 2
     assert cells[f"B{row['最高補助比率']}"] == pytest.approx(0.85)
     assert cell_to_yuan(cells[f"B{row['教育部補助款']}"]) == 75134
-    assert cell_to_yuan(cells[f"B{row['應編配合款']}"]) == 13259
+    assert cell_to_yuan(cells[f"B{row['應編配合款']}"]) == 13260
     assert cell_to_yuan(cells[f"B{row['已編配合款']}"]) == 32300
     assert cell_to_yuan(cells.get(f"B{row['配合款差額']}", 0)) == 0
 
@@ -68,7 +68,7 @@ def test_a_renamed_y2_is_what_the_school_block_refers_to(tmp_path):
     out = lo.recalc([dest], tmp_path / "lo")[dest]
     assert lo.error_cells(out) == []
     cells = lo.values(out)["基本資料"]
-    assert cell_to_yuan(cells[f"B{computed.MATCH_ROW['應編配合款']}"]) == 13259
+    assert cell_to_yuan(cells[f"B{computed.MATCH_ROW['應編配合款']}"]) == 13260
 
 
 def test_totals_typed_over_y2_are_kept_in_comments(tmp_path):

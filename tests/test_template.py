@@ -22,6 +22,8 @@ COMMITTED = {
     "senior-high_114.xlsx": ["--year", "114", "--programme", "senior-high"],
     "senior-high_115.xlsx": ["--year", "115", "--programme", "senior-high"],
     "vocational_115.xlsx": ["--year", "115", "--programme", "vocational"],
+    "senior-high_116.xlsx": ["--year", "116", "--programme", "senior-high"],
+    "vocational_116.xlsx": ["--year", "116", "--programme", "vocational"],
 }
 
 
@@ -130,7 +132,7 @@ def test_fingerprint_sheet_and_names(workbook):
         "form": "youzhi-budget",
         "programme": "senior-high",
         "academic_year": 115,
-        "template_version": "1",
+        "template_version": "2",
     }
     assert wb.defined_names["youzhi_programme"].attr_text == '"senior-high"'
     assert wb.defined_names["youzhi_year"].attr_text == "115"

@@ -46,6 +46,7 @@ SUMMARY_COLUMNS = (
     ("應編配合款(元)", "money"),
     ("已編配合款(元)", "money"),
     ("配合款不足(元)", "money"),
+    ("配合款計算", "text"),
     ("錯誤", "int"),
     ("警告", "int"),
     ("提示", "int"),
@@ -192,6 +193,7 @@ def _check(path: str, options: Options) -> dict:
         match.required if match.needed else None,
         match.budgeted,
         match.shortfall if match.needed else None,
+        rollup.match_basis(match),
         counts["error"],
         counts["warning"],
         counts["info"],
@@ -378,7 +380,7 @@ def rule_titles() -> dict[str, str]:
 def summary_row(record: dict) -> tuple:
     """One 總覽 row (SUMMARY_COLUMNS) for a result record, readable or not."""
     if "reason" in record:
-        blanks = (None,) * 12
+        blanks = (None,) * 13
         row = (record["file"], "", "", "", "", *blanks, STATUS_UNREADABLE, record["reason"])
     else:
         row = (record["file"], *record["summary"])

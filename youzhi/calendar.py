@@ -29,6 +29,11 @@ def fiscal_year(academic_year: int, semester: Semester) -> int:
     return academic_year if semester is Semester.FIRST else academic_year + 1
 
 
+def fiscal_years(academic_year: int) -> tuple[int, int]:
+    """The two 會計年度 a 學年度 spends in: (N for 8–12月, N+1 for 1–7月)."""
+    return fiscal_year(academic_year, Semester.FIRST), fiscal_year(academic_year, Semester.SECOND)
+
+
 def academic_year_of(fiscal: int, semester: Semester) -> int:
     return fiscal if semester is Semester.FIRST else fiscal - 1
 

@@ -240,7 +240,8 @@ def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
     y2_title = written["y-2"].title
     school_spec = retarget(specs[computed.SCHOOL_NAME], computed.Y2_NAME, y2_title)
     if SCHOOL_SHEET in wb.sheetnames:
-        _repair_school_sheet(wb[SCHOOL_SHEET], school_spec, report)
+        if not _repair_school_sheet(wb[SCHOOL_SHEET], school_spec, report):
+            _upgrade_school_block(wb, budget, school_spec, styles, report)
     else:
         _add_school_block(wb, budget, school_spec, styles, report)
 
@@ -345,17 +346,41 @@ def _restore_comments(ws, comments: dict) -> None:
         cell.comment = comment
 
 
-def _repair_school_sheet(ws, spec: computed.SheetSpec, report: RepairReport) -> None:
+def _repair_school_sheet(ws, spec: computed.SheetSpec, report: RepairReport) -> bool:
     """Our template's 基本資料: rewrite its formula cells when its labels sit where we put them."""
     labels = {(cs.row, cs.col): cs.value for cs in spec.cells if cs.col == 1 and isinstance(cs.value, str)}
     for (r, c), text in labels.items():
         if str(ws.cell(r, c).value or "").strip() != text:
-            return
+            return False
     for cs in spec.cells:
         if cs.formula is not None and type(ws.cell(cs.row, cs.col)).__name__ != "MergedCell":
             ws.cell(cs.row, cs.col).value = cs.formula
             report.computed_refs.add((ws.title, ws.cell(cs.row, cs.col).coordinate))
             report.cached[(ws.title, ws.cell(cs.row, cs.col).coordinate)] = cs.cached
+    return True
+
+
+def _upgrade_school_block(wb, budget: Budget, spec: computed.SheetSpec, styles, report: RepairReport) -> None:
+    """基本資料 and 參數 written by an older template (one tier table, the match in column B only):
+    rewritten in today's layout (per 會計年度 over the dated tier tables), the school's entries kept
+    (the spec carries what the reader found in 基本資料), comments restored, our names re-pointed.
+    Anything else called 基本資料 is left alone."""
+    school = wb[SCHOOL_SHEET]
+    ours = str(school.cell(1, 1).value or "").startswith("學校基本資料與配合款")
+    params = wb[computed.PARAM_NAME] if computed.PARAM_NAME in wb.sheetnames else None
+    labels_in_place = all(
+        str(school.cell(row, 1).value or "").strip() == label for label, row in computed.SCHOOL_ROW.items()
+    )
+    if not (ours and labels_in_place and params is not None and params.sheet_state == "hidden"):
+        return
+    param_spec, names = computed.param_sheet(budget)
+    for ws, sheet_spec in ((school, spec), (params, param_spec)):
+        comments = _clear(ws)
+        _write_spec(ws, sheet_spec, styles, report)
+        _restore_comments(ws, comments)
+        report.rebuilt.append(ws.title)
+    for name, refers_to in names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
 
 
 # --- the file ----------------------------------------------------------------------------------

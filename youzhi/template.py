@@ -27,7 +27,7 @@ from youzhi.model import BlockLayout, Budget, Line, School, SubPlanSheet
 from youzhi.money import to_yuan
 from youzhi.y1form import DEFAULT_COUNTS, LineCounts
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"  # 2: 基本資料 per 會計年度 over the dated tier tables of 參數
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)  # document properties: files are reproducible
 _CODE = re.compile(r"^[A-Z一二三四五六七八九十]+(-\d+)?$")
 
@@ -139,6 +139,8 @@ PORTABLE_FUNCTIONS = frozenset(
         "SUMIF",
         "SUMIFS",
         "COUNT",
+        "INDEX",
+        "MATCH",
         "ROUND",
         "ROUNDUP",
         "IF",

@@ -1,8 +1,9 @@
-"""County → fiscal tier (by 年度) → maximum subsidy rate (by programme, 學年度) → required match.
+"""County → fiscal tier (by 會計年度) → maximum subsidy rate (by programme, 學年度) → required match.
 
 The ministry's share may not exceed the tier's maximum rate r, so for a subsidy S the
 county must add at least S × (1 − r) / r (seed 004 四(一)2; domain.md). 國立 and 私立
-schools have no county match.
+schools have no county match. Tier tables cover a range of 會計年度; a 學年度 N budget spends in
+年度 N and N+1, so it may fall under two tables (``fiscal_parts``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from youzhi import tables
+from youzhi import calendar, tables
 
 AUTHORITIES = ("國立", "直轄市立", "縣市立", "私立")
 MATCHED_AUTHORITIES = ("直轄市立", "縣市立")
@@ -53,44 +54,119 @@ def _municipalities() -> set[str]:
 
 
 @dataclass(frozen=True)
+class TierTable:
+    """One 財力級次表: the tier of every county for 會計年度 ``first`` … ``last`` (inclusive)."""
+
+    first: int
+    last: int | None  # None: a user table that gave only its first year (open-ended)
+    counties: dict[str, int]
+    source: str
+
+    @property
+    def title(self) -> str:
+        """``112–114年度`` (or ``118年度起``)."""
+        return f"{self.first}年度起" if self.last is None else f"{self.first}–{self.last}年度"
+
+    def covers(self, fiscal_year: int) -> bool:
+        return self.first <= fiscal_year and (self.last is None or fiscal_year <= self.last)
+
+
+@dataclass(frozen=True)
 class RateTable:
     programme: str
-    valid_from: int
+    from_academic_year: int  # keyed by 學年度: a 要點 caps the ministry's share of a 學年度 plan
     rates: dict[int, Fraction]
     source: str
 
 
-def counties(year: int) -> dict[str, int]:
-    """The tier table in force for 年度 ``year`` (the latest with valid_from ≤ year, else the oldest)."""
-    tier_tables = sorted(tables.load("tiers")["tier_table"], key=lambda t: t["valid_from"])
-    chosen = [t for t in tier_tables if t["valid_from"] <= year] or tier_tables[:1]
-    return {normalise_county(k): int(v) for k, v in chosen[-1]["counties"].items()}
+def _tier_table(raw: dict) -> TierTable:
+    if "fiscal_years" in raw:
+        first, last = (int(y) for y in raw["fiscal_years"])
+    elif "valid_from" in raw:  # the format before tables were keyed by a range of 會計年度
+        first, last = int(raw["valid_from"]), None
+    else:
+        raise TierError("財力級次表缺少 fiscal_years（適用之會計年度起迄，例如 [115, 117]）")
+    if last is not None and last < first:
+        raise TierError(f"財力級次表之會計年度起迄 [{first}, {last}] 顛倒")
+    counties = {normalise_county(k): int(v) for k, v in raw["counties"].items()}
+    return TierTable(first, last, counties, str(raw.get("source", "")))
 
 
-def tier_of(county: str, year: int) -> int:
-    table = counties(year)
+def tier_tables() -> list[TierTable]:
+    """Every tier table, oldest first; a later table (a user's) with the same first year replaces
+    an earlier one. A 年度 falls under the latest table whose first year is ≤ it."""
+    by_first: dict[int, TierTable] = {}
+    for raw in tables.load("tiers")["tier_table"]:
+        table = _tier_table(raw)
+        by_first[table.first] = table
+    if not by_first:
+        raise TierError("沒有任何財力級次表")
+    return [by_first[k] for k in sorted(by_first)]
+
+
+def tier_table(fiscal_year: int) -> TierTable:
+    """The table for 會計年度 ``fiscal_year``: the latest starting no later than it, else the oldest.
+
+    Whether the table really covers that year is ``covers`` (a caller notes when it does not)."""
+    ordered = tier_tables()
+    chosen = [t for t in ordered if t.first <= fiscal_year] or ordered[:1]
+    return chosen[-1]
+
+
+def counties(fiscal_year: int) -> dict[str, int]:
+    """County → tier in the table for 會計年度 ``fiscal_year``."""
+    return dict(tier_table(fiscal_year).counties)
+
+
+def all_counties() -> list[str]:
+    """Every county of any table, ordered by its tier in the latest table, then by name."""
+    ordered = tier_tables()
+    names = {c for t in ordered for c in t.counties}
+    latest = ordered[-1].counties
+    return sorted(names, key=lambda c: (latest.get(c, 9), c))
+
+
+def tier_of(county: str, fiscal_year: int) -> int:
+    """The tier of ``county`` in 會計年度 ``fiscal_year``."""
+    table = tier_table(fiscal_year)
     key = normalise_county(county)
-    if key not in table:
+    if key not in table.counties:
         raise TierError(f"財力級次表中找不到縣市「{county}」")
-    return table[key]
+    return table.counties[key]
+
+
+def fiscal_parts(academic_year: int) -> list[tuple[tuple[int, ...], TierTable]]:
+    """The 會計年度 of 學年度 ``academic_year`` grouped by the tier table each falls under:
+    one group (the usual case) or two (a 學年度 straddling a new table, e.g. 114學年度)."""
+    groups: list[tuple[tuple[int, ...], TierTable]] = []
+    for fy in calendar.fiscal_years(academic_year):
+        table = tier_table(fy)
+        if groups and groups[-1][1].first == table.first:
+            groups[-1] = ((*groups[-1][0], fy), table)
+        else:
+            groups.append(((fy,), table))
+    return groups
 
 
 def rate_table(programme: str, academic_year: int) -> RateTable:
     """The rate table for a programme in force for 學年度 ``academic_year``.
 
-    Before the oldest table the oldest one is used (``valid_from`` tells the caller so).
+    Before the oldest table the oldest one is used (``from_academic_year`` tells the caller so).
     """
+
+    def start(raw: dict) -> int:  # valid_from: the older name of the same 學年度 key
+        return int(raw.get("from_academic_year", raw.get("valid_from", 0)))
+
     candidates = sorted(
-        (t for t in tables.load("tiers")["rate_table"] if t["programme"] == programme),
-        key=lambda t: t["valid_from"],
+        (t for t in tables.load("tiers")["rate_table"] if t["programme"] == programme), key=start
     )
     if not candidates:
         raise TierError(f"沒有「{programme}」方案的補助比率表")
-    chosen = [t for t in candidates if t["valid_from"] <= academic_year] or candidates[:1]
+    chosen = [t for t in candidates if start(t) <= academic_year] or candidates[:1]
     raw = chosen[-1]
     return RateTable(
         programme=programme,
-        valid_from=int(raw["valid_from"]),
+        from_academic_year=start(raw),
         rates={int(k): Fraction(str(v)) for k, v in raw["rates"].items()},
         source=raw["source"],
     )

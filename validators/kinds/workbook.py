@@ -27,11 +27,24 @@ def match(rule, ctx):
     m = ctx.match
     if not m.needed or m.tier is None or m.shortfall <= 0:
         return
-    msg = (
-        f"{m.county}屬財力第 {m.tier} 級，教育部補助比率最高 {percent(m.max_rate)}：教育部補助款 "
-        f"{m.subsidy:,} 元，配合款至少應編 {m.required:,} 元，目前編列 {m.budgeted:,} 元，"
-        f"不足 {m.shortfall:,} 元。"
-    )
+    if m.split:
+        parts = "；".join(
+            f"{'、'.join(map(str, p.fiscal_years))}年度依財力級次表（{p.table}）屬第 {p.tier} 級、"
+            f"教育部補助比率最高 {percent(p.max_rate)}，教育部補助款 {p.subsidy:,} 元，"
+            f"配合款至少 {p.required:,} 元"
+            for p in m.parts
+        )
+        msg = (
+            f"{m.county}：本學年度分屬兩張財力級次表，配合款按會計年度分別計算後相加。{parts}；"
+            f"合計配合款至少應編 {m.required:,} 元，目前編列 {m.budgeted:,} 元，不足 {m.shortfall:,} 元。"
+        )
+    else:
+        table = f"（{m.parts[0].table}）" if m.parts else ""
+        msg = (
+            f"{m.county}依財力級次表{table}屬第 {m.tier} 級，教育部補助比率最高 {percent(m.max_rate)}："
+            f"教育部補助款 {m.subsidy:,} 元，配合款至少應編 {m.required:,} 元，目前編列 {m.budgeted:,} 元，"
+            f"不足 {m.shortfall:,} 元。"
+        )
     sheet, cell = _y2(ctx, "小計", "配合款")
     yield finding(rule, sheet, cell, msg, value=m.budgeted, limit=m.required)
 

@@ -46,7 +46,7 @@ def school_option(args: argparse.Namespace) -> School | None:
             )
     if args.county:
         county = tiers.normalise_county(args.county)
-        if county not in tiers.counties(200):
+        if county not in tiers.all_counties():
             raise YouzhiError(f"縣市「{args.county}」不在財力級次表中")
     if not (args.school or authority or args.county):
         return None
@@ -171,26 +171,48 @@ def render(budget: Budget) -> str:
     heads = ["經費項目名稱", f"{ay}(8-12月)", "比例", f"{ay + 1}(1-7月)", "比例", f"{ay}學年度", "比例"]
     out.append(table(heads, rows))
 
-    m = rollup.match(budget)
-    out.append("\n配合款\n")
-    rows = [
-        ["學校主管機關", school.authority or "（未填）"],
-        ["所在縣市", m.county or "（未填）"],
-        ["財力級次", str(m.tier) if m.tier else "-"],
-        ["最高補助比率", _pct(m.max_rate) if m.max_rate is not None else "-"],
-        ["教育部補助款", _k(m.subsidy)],
-        ["應編配合款", (_k(m.required) if m.tier is not None else "無法計算") if m.needed else "免編"],
-        ["已編配合款", _k(m.budgeted)],
-    ]
-    if m.needed and m.tier is not None:
-        rows.append(["配合款不足", _k(m.shortfall)])
-    out.append(table(["項目", "金額（千元）／說明"], rows))
-    if m.note:
-        out.append(f"說明：{m.note}\n")
+    out.append(render_match(budget))
     if budget.problems:
         out.append(f"\n讀取時發現 {len(budget.problems)} 個問題：\n")
         for p in budget.problems:
             out.append(f"  {p.sheet}!{p.cell}　{p.message}\n")
+    return "".join(out)
+
+
+def render_match(budget: Budget) -> str:
+    """The 配合款 table; when the 學年度 straddles two tier tables, one column per 會計年度 too."""
+    m = rollup.match(budget)
+    school = budget.school
+    known = m.needed and m.tier is not None
+    rows = [
+        ["學校主管機關", school.authority or "（未填）"],
+        ["所在縣市", m.county or "（未填）"],
+        ["財力級次", str(m.common_tier) if m.common_tier else "-"],
+        ["最高補助比率", _pct(m.common_rate) if m.common_rate is not None else "-"],
+        ["教育部補助款", _k(m.subsidy)],
+        ["應編配合款", (_k(m.required) if known else "無法計算") if m.needed else "免編"],
+        ["已編配合款", _k(m.budgeted)],
+    ]
+    if known:
+        rows.append(["配合款不足", _k(m.shortfall)])
+    heads = ["項目", "金額（千元）／說明"]
+    if m.split and known:
+        heads = ["項目", "全學年度", *(f"{'、'.join(map(str, p.fiscal_years))}年度" for p in m.parts)]
+        per_part = {
+            "財力級次": [f"{p.tier}（{p.table}）" for p in m.parts],
+            "最高補助比率": [_pct(p.max_rate) for p in m.parts],
+            "教育部補助款": [_k(p.subsidy) for p in m.parts],
+            "應編配合款": [_k(p.required) for p in m.parts],
+        }
+        rows = [[*row, *per_part.get(row[0], [""] * len(m.parts))] for row in rows]
+    out = ["\n配合款\n", table(heads, rows)]
+    if m.split and known:
+        out.append(
+            "說明：本學年度之 8-12月與 1-7月分屬兩張財力級次表，配合款依各會計年度之教育部補助款分別計算、"
+            "各自無條件進位至元後相加。\n"
+        )
+    if m.note:
+        out.append(f"說明：{m.note}\n")
     return "".join(out)
 
 

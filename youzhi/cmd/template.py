@@ -68,4 +68,17 @@ def run(args: argparse.Namespace) -> int:
     took = time.perf_counter() - started
     prog = forms.programme(args.programme, args.year)
     print(f"已產生 {path}（{prog.name} {args.year}學年度，子計畫 {'、'.join(codes)}，{took:.2f} 秒）")
+    print(tier_tables_line(args.year))
     return 0
+
+
+def tier_tables_line(academic_year: int) -> str:
+    """Which 財力級次表 the 基本資料 formulas use for each 會計年度 of the 學年度."""
+    parts = tiers.fiscal_parts(academic_year)
+    used = "；".join(
+        f"{'、'.join(map(str, years))}年度依 {table.title}表"
+        + ("".join(f"（尚無 {y} 年度之表，暫依此表）" for y in years if not table.covers(y)))
+        for years, table in parts
+    )
+    split = "，兩個會計年度之配合款分別計算後相加" if len(parts) > 1 else ""
+    return f"財力級次表：{used}{split}。"
