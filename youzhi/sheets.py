@@ -74,6 +74,8 @@ class WorkbookGrids:
     # sheet → [(A1, "#REF!" | UNCACHED)] in sheet order: every error value, and the first formula
     # with no result (UNCACHED; files saved by openpyxl have one in every formula cell)
     errors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # sheet → [A1] of text cells whose control characters (ESC, NUL …) were removed on reading
+    controls: dict[str, list[str]] = field(default_factory=dict)
 
     def sheet(self, name: str) -> SheetGrid | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -97,10 +99,28 @@ def load_grids(path, engine: str = "calamine") -> WorkbookGrids:
         raise UnreadableWorkbook(f"無法讀取檔案（{exc.strerror or exc}）") from None
     grids = _load_calamine(path, data) if engine == "calamine" else _load_openpyxl(path, data)
     names, grids.errors = _workbook_facts(data)
+    grids.controls = strip_control_characters(grids.sheets)
     if engine == "calamine":
         grids.names = names  # calamine does not expose defined names
         _restore_error_values(grids)
     return grids
+
+
+def strip_control_characters(sheets: list[SheetGrid]) -> dict[str, list[str]]:
+    """Remove control characters from every text cell (a terminal would obey an ESC, openpyxl cannot
+    save a NUL); {sheet: [A1 …]} of the cells changed. ``str.isprintable`` (C speed) lets almost
+    every cell through untested."""
+    from youzhi.a1 import get_column_letter
+    from youzhi.safety import CONTROL
+
+    found: dict[str, list[str]] = {}
+    for grid in sheets:
+        for r, row in enumerate(grid.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value.__class__ is str and not value.isprintable() and CONTROL.search(value):
+                    row[c - 1] = CONTROL.sub("", value)
+                    found.setdefault(grid.name, []).append(f"{get_column_letter(c)}{r}")
+    return found
 
 
 def display_name(path: str | None) -> str:
