@@ -750,6 +750,11 @@ def read_grids(
             summaries["y-2"], reading, {b.code for b in budget.sheets}
         )
     _formula_cell_problems(grids, reading)
+    for sheet, refs in getattr(grids, "far", {}).items():
+        more = f"等 {len(refs)} 格" if len(refs) > 1 else ""
+        reading.problem(
+            sheet, refs[0], f"{refs[0]}{more}離表格太遠（讀取會耗費大量記憶體），未讀取；請刪除多餘的儲存格"
+        )
     for sheet, refs in getattr(grids, "controls", {}).items():
         for ref in refs:
             reading.problem(sheet, ref, f"儲存格{CONTROL_NOTE}")

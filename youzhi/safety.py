@@ -215,3 +215,19 @@ def clean_workbook(wb) -> list[str]:
                     put_value(cell, value)
                     cleaned.append(f"{ws.title}!{cell.coordinate}")
     return cleaned
+
+
+def strip_control_characters(sheets: list) -> dict[str, list[str]]:
+    """Remove control characters from every text cell (a terminal would obey an ESC, openpyxl cannot
+    save a NUL); {sheet: [A1 …]} of the cells changed. ``str.isprintable`` (C speed) lets almost
+    every cell through untested."""
+    from youzhi.a1 import get_column_letter
+
+    found: dict[str, list[str]] = {}
+    for grid in sheets:
+        for r, row in enumerate(grid.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value.__class__ is str and not value.isprintable() and CONTROL.search(value):
+                    row[c - 1] = CONTROL.sub("", value)
+                    found.setdefault(grid.name, []).append(f"{get_column_letter(c)}{r}")
+    return found

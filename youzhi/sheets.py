@@ -23,6 +23,8 @@ import zlib
 from dataclasses import dataclass, field
 
 from youzhi.errors import UnreadableWorkbook
+from youzhi.safety import strip_control_characters
+from youzhi.sheet_area import bound_sheet, replace_parts
 
 try:  # written by the batch engineer; guarded so the reader works while it is missing
     from youzhi.safety import check_file
@@ -76,6 +78,8 @@ class WorkbookGrids:
     errors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # sheet → [A1] of text cells whose control characters (ESC, NUL …) were removed on reading
     controls: dict[str, list[str]] = field(default_factory=dict)
+    # sheet → [A1] of cells so far from the rest that reading them would cost gigabytes: left out
+    far: dict[str, list[str]] = field(default_factory=dict)
 
     def sheet(self, name: str) -> SheetGrid | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -97,30 +101,20 @@ def load_grids(path, engine: str = "calamine") -> WorkbookGrids:
         raise UnreadableWorkbook("檔案不存在") from None
     except OSError as exc:
         raise UnreadableWorkbook(f"無法讀取檔案（{exc.strerror or exc}）") from None
+    names, errors, far = _workbook_facts(data)
+    if far:  # cells far beyond the form: read without them (see youzhi.sheet_area)
+        try:
+            data = replace_parts(data, {member: xml for member, xml, _ in far.values()})
+        except _SCAN_ERRORS:
+            raise UnreadableWorkbook("無法開啟活頁簿（檔案可能已損毀）") from None
     grids = _load_calamine(path, data) if engine == "calamine" else _load_openpyxl(path, data)
-    names, grids.errors = _workbook_facts(data)
+    grids.errors = errors
+    grids.far = {name: refs for name, (_, _, refs) in far.items()}
     grids.controls = strip_control_characters(grids.sheets)
     if engine == "calamine":
         grids.names = names  # calamine does not expose defined names
         _restore_error_values(grids)
     return grids
-
-
-def strip_control_characters(sheets: list[SheetGrid]) -> dict[str, list[str]]:
-    """Remove control characters from every text cell (a terminal would obey an ESC, openpyxl cannot
-    save a NUL); {sheet: [A1 …]} of the cells changed. ``str.isprintable`` (C speed) lets almost
-    every cell through untested."""
-    from youzhi.a1 import get_column_letter
-    from youzhi.safety import CONTROL
-
-    found: dict[str, list[str]] = {}
-    for grid in sheets:
-        for r, row in enumerate(grid.rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value.__class__ is str and not value.isprintable() and CONTROL.search(value):
-                    row[c - 1] = CONTROL.sub("", value)
-                    found.setdefault(grid.name, []).append(f"{get_column_letter(c)}{r}")
-    return found
 
 
 def display_name(path: str | None) -> str:
@@ -207,22 +201,24 @@ _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 # An error cell: t="e" among the attributes of a <c> tag, and the text of its <v>.
 _ERROR_CELL = re.compile(
-    rb"""<(?:\w+:)?c\b([^>]*?\bt\s*=\s*["']e["'][^>]*?)(?:/>|>(?:(?!</(?:\w+:)?c>).)*?"""
+    rb"""<(?:\w+:)?c\b([^<>]*?\bt\s*=\s*["']e["'][^<>]*?)(?:/>|>(?:(?!</?(?:\w+:)?c\b).)*?"""
     rb"""<(?:\w+:)?v\b[^>]*>([^<]*)</(?:\w+:)?v>)""",
     re.S,
 )
 # A formula cell without a result: <f …/> or <f>…</f>, then no <v>, or an empty one (<v/>, <v></v>).
 _UNCACHED_CELL = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
+    rb"<(?:\w+:)?c\b([^<>]*)>\s*<(?:\w+:)?f\b(?:[^<>]*/>|[^<>]*>[^<]*</(?:\w+:)?f>)\s*"
     rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
 # The same two, as Excel, LibreOffice, XlsxWriter and openpyxl write them (r first, no prefixes, no
 # whitespace between elements): three times faster; the general patterns run when these miss a cell.
 _ERROR_FAST = re.compile(
-    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*? t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>'
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^<>]*? t="e"[^<>]*>(?:<f[^<>]*/>|<f[^<>]*>[^<]*</f>)?<v>([^<]*)</v>'
 )
 # How a formula cell without a result ends (<v/>, <v />, <f …/> | </f> | empty <v></v>, then </c>):
-# found with bytes.find, three times faster than a pattern that has to try every cell.
+# found with bytes.find, three times faster than a pattern that has to try every cell. Every pattern
+# here stops at the next "<" (attributes never hold one), so a crafted part (thousands of "<c" or
+# t="e" in a comment) costs time linear in its size, not quadratic.
 _UNCACHED_TAILS = (b"/></c>", b"</f></c>", b"<v></v></c>")
 _SHEET_NAME = re.compile(rb"""\bname\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _SHEET_RID = re.compile(rb"""\b(?:\w+:)?id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -298,9 +294,12 @@ def _uncached_by_tails(xml: bytes) -> list[tuple[int, str, str]]:
     """The first formula without a result (a file saved by openpyxl has hundreds: one tells)."""
     found = []
     for tail in _UNCACHED_TAILS:
-        at = xml.find(tail)
+        at, seen = xml.find(tail), 0
         while at >= 0:
-            start = xml.rfind(b"<c ", 0, at)
+            # the cell this tail closes starts after the previous tail (a cell holds one </c>):
+            # searching back no further keeps the scan linear on crafted parts
+            start = xml.rfind(b"<c ", seen, at)
+            seen = at
             head_end = xml.find(b">", start, at) if start >= 0 else -1
             body = xml[head_end:at] if head_end >= 0 else b""
             if b"<f" in body and _is_uncached(
@@ -356,34 +355,43 @@ def _member(data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> byt
     return zlib.decompressobj(-15).decompress(raw, info.file_size)
 
 
-def _workbook_facts(data: bytes) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
-    """(defined names, formula cells) from the raw bytes of an .xlsx/.xlsm, opening the zip once."""
+Far = dict[str, tuple[str, bytes, list[str]]]  # sheet → (zip member, trimmed XML, dropped A1 refs)
+
+
+def _workbook_facts(data: bytes) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]], Far]:
+    """(defined names, formula cells, sheets with far cells) from the raw bytes of an .xlsx/.xlsm,
+    opening the zip once and inflating each worksheet once."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             workbook = archive.read("xl/workbook.xml")
             names = _defined_names(workbook.decode("utf-8", "replace"))
-            return names, _scan(data, archive, workbook)
+            return (names, *_scan(data, archive, workbook))
     except _SCAN_ERRORS:
-        return {}, {}
+        return {}, {}, {}
 
 
-def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes) -> dict[str, list[tuple[str, str]]]:
+def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes):
     found: dict[str, list[tuple[str, str]]] = {}
+    far: Far = {}
     try:
         rels = archive.read("xl/_rels/workbook.xml.rels")
     except _SCAN_ERRORS:
-        return found
+        return found, far
     infos = {info.filename: info for info in archive.infolist()}
     for name, member in _sheet_parts(workbook, rels):
         if member not in infos:
             continue
         try:
-            cells = _bad_cells(_member(data, archive, infos[member]))
+            xml = _member(data, archive, infos[member])
+            trimmed, dropped = bound_sheet(xml)
+            if dropped:
+                far[name] = (member, trimmed, dropped)
+            cells = _bad_cells(trimmed)
         except _SCAN_ERRORS:
             continue
         if cells:
             found[name] = cells
-    return found
+    return found, far
 
 
 def scan_formula_cells(data: bytes) -> dict[str, list[tuple[str, str]]]:
