@@ -20,7 +20,7 @@ from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from validators.finding import SEVERITY_LABELS  # re-exported: macros and the CLI use annotate's
-from youzhi.errors import UnreadableWorkbook, YouzhiError
+from youzhi.errors import UnreadableWorkbook, YouzhiError, reason_of
 from youzhi.output import atomic_path
 from youzhi.safety import clean_workbook, put_value, strip_controls
 
@@ -147,7 +147,7 @@ def annotate(src, findings: Iterable, dest) -> Path:
     try:
         wb = load_workbook(src, keep_vba=keep_vba, rich_text=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableWorkbook(f"無法開啟 {src.name} 以加註：{exc}") from exc
+        raise UnreadableWorkbook(f"無法開啟 {src.name} 以加註：{reason_of(exc)}") from None
     clean_workbook(wb)  # control characters in the submission: openpyxl could not save them
     by_cell: dict[tuple[str, str], list] = defaultdict(list)
     for f in findings:

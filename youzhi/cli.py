@@ -9,8 +9,8 @@ import os
 import sys
 
 from youzhi import __version__
-from youzhi.errors import YouzhiError
-from youzhi.output import install_signal_cleanup
+from youzhi.errors import YouzhiError, reason_of
+from youzhi.output import install_signal_cleanup, os_reason
 from youzhi.safety import terminal_text
 
 COMMANDS = {
@@ -138,6 +138,17 @@ def _main(argv: list[str]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file that vanished or could not be read mid-run
+        print(f"錯誤：無法存取 {exc.filename or '檔案'}：{os_reason(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback for the user; YOUZHI_DEBUG=1 shows it
+        if os.environ.get("YOUZHI_DEBUG"):
+            raise
+        print(
+            f"錯誤：{reason_of(exc)}（設定環境變數 YOUZHI_DEBUG=1 可看詳細資訊）",
+            file=sys.stderr,
+        )
+        return 3
 
 
 class TerminalSafe:

@@ -45,9 +45,12 @@ def is_ignored_name(name: str) -> bool:
     return name.startswith(OWN_PREFIXES) or name.startswith(LOCK_PREFIXES)
 
 
+def os_reason(exc: OSError) -> str:
+    return _REASONS.get(exc.errno or 0) or exc.strerror or "系統錯誤"
+
+
 def write_error(dest: str | os.PathLike, exc: OSError) -> YouzhiError:
-    reason = _REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
-    return YouzhiError(f"無法寫入 {os.fspath(dest)}：{reason}")
+    return YouzhiError(f"無法寫入 {os.fspath(dest)}：{os_reason(exc)}")
 
 
 def new_file_mode() -> int:

@@ -31,7 +31,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from youzhi import computed
-from youzhi.errors import UnreadableWorkbook, YouzhiError
+from youzhi.errors import UnreadableWorkbook, YouzhiError, reason_of
 from youzhi.model import Budget, School
 from youzhi.money import format_kiloyuan
 from youzhi.output import atomic_path, same_file, write_error
@@ -393,7 +393,7 @@ def _repaired(src: str, **options) -> tuple[object, RepairReport]:
     try:
         wb = openpyxl.load_workbook(src, keep_vba=kind == "xlsm", keep_links=True, rich_text=True)
     except Exception as exc:
-        raise UnreadableWorkbook(f"無法開啟活頁簿：{type(exc).__name__}") from None
+        raise UnreadableWorkbook(reason_of(exc)) from None
     report = RepairReport(budget)
     report.drawings = _drawing_parts(src)
     report.cleaned = clean_workbook(wb)

@@ -22,7 +22,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from youzhi.errors import UnreadableWorkbook
+from youzhi.errors import UnreadableWorkbook, reason_of
 from youzhi.safety import strip_control_characters
 from youzhi.sheet_area import bound_sheet, replace_parts
 
@@ -151,7 +151,7 @@ def _load_calamine(path: str, data: bytes) -> WorkbookGrids:
     except UnreadableWorkbook:
         raise
     except Exception as exc:  # calamine raises its own errors and ValueError for broken parts
-        raise UnreadableWorkbook(f"無法開啟活頁簿（檔案可能已損毀）：{type(exc).__name__}") from None
+        raise UnreadableWorkbook(reason_of(exc)) from None
     return WorkbookGrids(path, sheets)
 
 
@@ -181,7 +181,7 @@ def _load_openpyxl(path: str, data: bytes) -> WorkbookGrids:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True, keep_links=False)
     except Exception as exc:
-        raise UnreadableWorkbook(f"無法開啟活頁簿（檔案可能已損毀）：{type(exc).__name__}") from None
+        raise UnreadableWorkbook(reason_of(exc)) from None
     try:
         sheets = []
         for ws in wb.worksheets:
@@ -190,6 +190,8 @@ def _load_openpyxl(path: str, data: bytes) -> WorkbookGrids:
         names = {}
         for name, defined in wb.defined_names.items():
             names[name] = defined.attr_text
+    except Exception as exc:  # read-only sheets are parsed as they are read
+        raise UnreadableWorkbook(reason_of(exc)) from None
     finally:
         wb.close()
     return WorkbookGrids(path, sheets, names)
