@@ -492,19 +492,19 @@ def repair_in_place(src, **options) -> RepairReport:
     if check_file is not None:
         check_file(src)
     wb, report = _repaired(src, **options)
-    backup = None
+    made: list[str] = []  # filled the moment the backup exists, so a signal cannot orphan it
     try:
         with atomic_path(src, os.path.splitext(src)[1] or ".xlsx") as tmp:
             wb.save(tmp)
             if report.cached:
                 add_cached_values(tmp, report.cached)
-            backup = make_backup(src)
+            make_backup(src, made)
     except BaseException:
-        if backup is not None:
+        for name in made:
             with contextlib.suppress(OSError):
-                os.remove(backup)
+                os.remove(name)
         raise
-    report.backup = backup
+    report.backup = made[0]
     return report
 
 
@@ -514,31 +514,37 @@ def backup_names(src: str):
         yield f"{src}.{n}.bak"
 
 
-def make_backup(src: str) -> str:
-    """A new backup of ``src`` under the first free backup name (never over an existing file)."""
+def make_backup(src: str, made: list[str] | None = None) -> str:
+    """A new backup of ``src`` under the first free backup name (never over an existing file);
+    its name is appended to ``made`` as soon as it exists."""
+    made = [] if made is None else made
     for name in backup_names(src):
         try:
             os.link(src, name)  # the original's own bytes: nothing copied, nothing to go wrong
+            made.append(name)
             return name
         except FileExistsError:
             continue
         except OSError:
-            return _copy_backup(src, name)
+            return _copy_backup(src, name, made)
     raise YouzhiError(f"備份檔過多：{src}.bak … 請先整理舊的備份")
 
 
-def _copy_backup(src: str, name: str) -> str:
+def _copy_backup(src: str, name: str, made: list[str]) -> str:
     """Where hard links are not possible (FAT, some network drives): an exclusive-create copy."""
     try:
         with open(src, "rb") as source, open(name, "xb") as target:
+            made.append(name)
             shutil.copyfileobj(source, target)
             target.flush()
             os.fsync(target.fileno())
     except FileExistsError:
-        return make_backup(src)
+        return make_backup(src, made)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.remove(name)
+        if name in made:
+            made.remove(name)
         raise write_error(name, exc) from None
     shutil.copystat(src, name)
     return name
