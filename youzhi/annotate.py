@@ -22,7 +22,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from validators.finding import SEVERITY_LABELS  # re-exported: macros and the CLI use annotate's
 from youzhi.errors import UnreadableWorkbook, YouzhiError, reason_of
 from youzhi.output import atomic_path
-from youzhi.safety import clean_workbook, put_value, strip_controls
+from youzhi.safety import clean_workbook, openable, put_value, strip_controls
 
 # Fill colours by severity (RGB hex, Excel's own "bad" red and "neutral" yellow); info: no fill.
 COLOURS = {"error": "FFC7CE", "warning": "FFEB9C"}
@@ -145,7 +145,7 @@ def annotate(src, findings: Iterable, dest) -> Path:
     if keep_vba and dest.suffix.lower() != ".xlsm":
         raise YouzhiError("原檔含巨集（.xlsm），標註檔也須以 .xlsm 為副檔名")
     try:
-        wb = load_workbook(src, keep_vba=keep_vba, rich_text=True)
+        wb = load_workbook(openable(src), keep_vba=keep_vba, rich_text=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise UnreadableWorkbook(f"無法開啟 {src.name} 以加註：{reason_of(exc)}") from None
     clean_workbook(wb)  # control characters in the submission: openpyxl could not save them

@@ -36,7 +36,7 @@ from youzhi.model import Budget, School
 from youzhi.money import format_kiloyuan
 from youzhi.output import atomic_path, same_file, write_error
 from youzhi.reader import SCHOOL_SHEET, is_summary_sheet, read_budget
-from youzhi.safety import clean_workbook, put_value
+from youzhi.safety import CONTROL_NOTE, clean_workbook, openable, put_value
 from youzhi.sheets import SheetGrid
 
 try:
@@ -391,12 +391,13 @@ def _repaired(src: str, **options) -> tuple[object, RepairReport]:
     )
     budget = read_budget(src, **options)
     try:
-        wb = openpyxl.load_workbook(src, keep_vba=kind == "xlsm", keep_links=True, rich_text=True)
+        wb = openpyxl.load_workbook(openable(src), keep_vba=kind == "xlsm", keep_links=True, rich_text=True)
     except Exception as exc:
         raise UnreadableWorkbook(reason_of(exc)) from None
     report = RepairReport(budget)
     report.drawings = _drawing_parts(src)
-    report.cleaned = clean_workbook(wb)
+    read = {f"{p.sheet}!{p.cell}" for p in budget.problems if CONTROL_NOTE in p.message}
+    report.cleaned = sorted(read | set(clean_workbook(wb)))
     _repair_y1(wb, budget, report)
     _repair_summaries(wb, budget, report)
     wb.calculation.fullCalcOnLoad = True

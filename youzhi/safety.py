@@ -231,3 +231,29 @@ def strip_control_characters(sheets: list) -> dict[str, list[str]]:
                     row[c - 1] = CONTROL.sub("", value)
                     found.setdefault(grid.name, []).append(f"{get_column_letter(c)}{r}")
     return found
+
+
+_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def openable(path: str | os.PathLike):
+    """``path``, or an in-memory copy whose XML parts lost their raw control bytes: XML 1.0 forbids
+    them, so openpyxl refuses the whole file, where calamine reads it. (Bytes below 0x20 never occur
+    inside a UTF-8 sequence, so removing them cannot break a character.)"""
+    import io
+
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    dirty = [
+        info.filename
+        for info, data in members
+        if info.filename.endswith(".xml") and _RAW_CONTROL.search(data)
+    ]
+    if not dirty:
+        return path
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            target.writestr(info, _RAW_CONTROL.sub(b"", data) if info.filename in dirty else data)
+    out.seek(0)
+    return out
