@@ -30,7 +30,7 @@ def reason_of(exc: BaseException) -> str:
     if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
         return "檔案已損毀（壓縮內容無法解開）"
     if any(word in text for word in ("xml", "entity", "parse", "syntax", "token", "tag")):
-        return "活頁簿內容損毀（工作表的 XML 無法解析），請用 Excel 開啟後另存新檔再送"
+        return "活頁簿內容無法解析（工作表的 XML 有誤，檔案可能已損毀），請用 Excel 開啟後另存新檔再送"
     if isinstance(exc, KeyError):
         return "活頁簿缺少必要的組成部分（檔案可能已損毀）"
     if isinstance(exc, UnicodeError):
