@@ -170,6 +170,8 @@ def test_file_names_that_look_like_options_are_files(good, tmp_path, monkeypatch
     assert not Path(".xlsx").exists()  # not taken as -o .xlsx
     assert main(["check", "--json", "--", "-o.xlsx"]) in (0, 1)
     assert json.loads(capsys.readouterr().out)["file"] == "-o.xlsx"
+    assert main(["repair", "-o.xlsx", "-o", "-repaired.xlsx"]) == 0  # an output named like an option
+    assert Path("-repaired.xlsx").exists()
 
 
 def test_quiet_for_ordinary_options(good, tmp_path, capsys):

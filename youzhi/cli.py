@@ -94,12 +94,14 @@ def protect_file_names(argv: list[str]) -> list[str]:
             return out + argv[index:]
         previous = argv[index - 1] if index else ""
         takes_value = previous.startswith("-") and "=" not in previous and previous not in _FLAGS
-        if arg.startswith("-") and len(arg) > 1 and not takes_value and os.path.exists(arg):
+        path_like = os.path.exists(arg) or (takes_value and arg.lower().endswith(_OUTPUT_SUFFIXES))
+        if arg.startswith("-") and len(arg) > 1 and path_like:
             arg = os.path.join(".", arg)
         out.append(arg)
     return out
 
 
+_OUTPUT_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".parquet")
 _FLAGS = {"--json", "--force", "--in-place", "--no-progress", "--markdown", "--version", "-h", "--help"}
 
 
