@@ -112,7 +112,9 @@ def test_never_writes_through_a_symlink(school, tmp_path, capsys):
 # ------------------------------------------------------------------ repair --in-place
 def test_in_place_twice_keeps_the_original_in_the_first_backup(school, tmp_path):
     original = school.read_bytes()
+    school.chmod(0o600)
     assert main(["repair", str(school), "--in-place"]) == 0
+    assert school.stat().st_mode & 0o777 == 0o600  # the repaired file keeps the original's mode
     once = school.read_bytes()
     assert once != original
     assert main(["repair", str(school), "--in-place"]) == 0

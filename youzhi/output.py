@@ -106,7 +106,7 @@ def _fsync(path: str, *, folder: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(dest: str | os.PathLike, suffix: str | None = None) -> Iterator[str]:
+def atomic_path(dest: str | os.PathLike, suffix: str | None = None, mode: int | None = None) -> Iterator[str]:
     """A temporary path next to ``dest``; flushed, given the usual mode and renamed over ``dest`` only
     when the block succeeds. An ``OSError`` becomes one zh-TW sentence (exit 2); nothing is left."""
     dest = os.fspath(dest)
@@ -121,7 +121,7 @@ def atomic_path(dest: str | os.PathLike, suffix: str | None = None) -> Iterator[
     try:
         yield temp
         _fsync(temp)
-        os.chmod(temp, new_file_mode())
+        os.chmod(temp, new_file_mode() if mode is None else mode)
         os.replace(temp, dest)
         _LIVE.discard(temp)
         _fsync(folder, folder=True)

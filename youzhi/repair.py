@@ -495,7 +495,8 @@ def repair_in_place(src, **options) -> RepairReport:
     wb, report = _repaired(src, **options)
     made: list[str] = []  # filled the moment the backup exists, so a signal cannot orphan it
     try:
-        with atomic_path(src, os.path.splitext(src)[1] or ".xlsx") as tmp:
+        mode = os.stat(src).st_mode & 0o7777  # the repaired file keeps the original's permissions
+        with atomic_path(src, os.path.splitext(src)[1] or ".xlsx", mode) as tmp:
             wb.save(tmp)
             if report.cached:
                 add_cached_values(tmp, report.cached)
