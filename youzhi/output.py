@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import signal
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -160,3 +161,46 @@ def install_signal_cleanup() -> None:
         if hasattr(signal, name):
             with contextlib.suppress(ValueError, OSError):  # not the main thread
                 signal.signal(getattr(signal, name), _on_signal)
+
+
+# ------------------------------------------------------------------ backups (repair --in-place)
+def backup_names(src: str):
+    yield f"{src}.bak"
+    for n in range(2, 1000):
+        yield f"{src}.{n}.bak"
+
+
+def make_backup(src: str, made: list[str] | None = None) -> str:
+    """A new backup of ``src`` under the first free backup name (never over an existing file);
+    its name is appended to ``made`` as soon as it exists."""
+    made = [] if made is None else made
+    for name in backup_names(src):
+        try:
+            os.link(src, name)  # the original's own bytes: nothing copied, nothing to go wrong
+            made.append(name)
+            return name
+        except FileExistsError:
+            continue
+        except OSError:
+            return _copy_backup(src, name, made)
+    raise YouzhiError(f"備份檔過多：{src}.bak … 請先整理舊的備份")
+
+
+def _copy_backup(src: str, name: str, made: list[str]) -> str:
+    """Where hard links are not possible (FAT, some network drives): an exclusive-create copy."""
+    try:
+        with open(src, "rb") as source, open(name, "xb") as target:
+            made.append(name)
+            shutil.copyfileobj(source, target)
+            target.flush()
+            os.fsync(target.fileno())
+    except FileExistsError:
+        return make_backup(src, made)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.remove(name)
+        if name in made:
+            made.remove(name)
+        raise write_error(name, exc) from None
+    shutil.copystat(src, name)
+    return name
