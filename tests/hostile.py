@@ -293,3 +293,33 @@ def copy_good(folder: Path, good: Path, name: str) -> Path:
     target = folder / name
     shutil.copyfile(good, target)
     return target
+
+
+def stray_cells(path: Path, good: Path, ref: str, sheets: int = 1) -> Path:
+    """A good workbook with one value typed at ``ref`` (e.g. XFD1048576) on its first ``sheets``
+    worksheets: a file of a few KB whose grid, filled densely, has billions of cells."""
+    row = re.match(r"[A-Z]+([0-9]+)", ref).group(1)
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            number = re.fullmatch(r"xl/worksheets/sheet([0-9]+)\.xml", item.filename)
+            if number and int(number.group(1)) <= sheets:
+                stray = f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'.encode()
+                data = data.replace(b"</sheetData>", stray + b"</sheetData>")
+                data = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{ref}"/>'.encode(), data)
+            target.writestr(item, data)
+    return path
+
+
+def patch_sheet(
+    path: Path, good: Path, before: bytes, after: bytes, member: str = "xl/worksheets/sheet1.xml"
+) -> Path:
+    """A good workbook with ``before`` replaced by ``after`` in one part (crafted XML)."""
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == member:
+                assert before in data, (member, before)
+                data = data.replace(before, after, 1)
+            target.writestr(item, data)
+    return path

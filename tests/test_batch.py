@@ -196,7 +196,7 @@ def test_json_and_csv_outputs(run, capsys, tmp_path):
     assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel opens UTF-8 correctly
     frame = pd.read_csv(csv_path, encoding="utf-8-sig")
     assert len(frame) == len(rows(run["report"], "明細資料"))
-    assert HOSTILE_PURPOSE in set(frame["說明用途"])
+    assert "'" + HOSTILE_PURPOSE in set(frame["說明用途"])  # CSV-injection guard: a leading apostrophe
     assert digests(run["inbox"]) == run["before"]
 
 
@@ -221,7 +221,8 @@ def test_report_inside_the_input_folder_is_not_an_input(tmp_path):
     official_workbook(tmp_path / "school.xlsx")
     report = tmp_path / "report.xlsx"
     assert cli.main(["batch", str(tmp_path), "-o", str(report)]) == 0
-    assert cli.main(["batch", str(tmp_path), "-o", str(report)]) == 0
+    assert cli.main(["batch", str(tmp_path), "-o", str(report)]) == 2  # exists: refused without --force
+    assert cli.main(["batch", str(tmp_path), "-o", str(report), "--force"]) == 0
     assert [r["檔案"] for r in rows(report, "總覽")] == [str(tmp_path / "school.xlsx")]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".youzhi-")]  # no temp file left
 

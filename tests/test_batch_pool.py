@@ -40,7 +40,7 @@ def test_every_item_reported_once_and_good_ones_done():
     assert by_item[5].reason == "處理逾時（超過 1 秒）"
     assert "已強制停止" in by_item[6].reason
     assert "記憶體不足" in by_item[7].reason
-    assert by_item[8].reason == "處理時發生錯誤：ValueError: 壞掉的儲存格"
+    assert by_item[8].reason == "處理時發生錯誤：壞掉的儲存格"
     assert elapsed < 10  # two stuck files cost ~1 s and ~2 s, not the batch
 
 

@@ -8,14 +8,14 @@ The colours and the note text builder are module-level names the xlwings add-in 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
 from validators.finding import SEVERITY_LABELS  # re-exported: macros and the CLI use annotate's
-from youzhi.errors import UnreadableWorkbook, YouzhiError
+from youzhi.errors import UnreadableWorkbook, YouzhiError, reason_of
+from youzhi.output import atomic_path
+from youzhi.safety import clean_workbook, openable, put_value, strip_controls
 from youzhi.xlsx_fixups import fix_package
 
 # Fill colours by severity (RGB hex, Excel's own "bad" red and "neutral" yellow); info: no fill.
@@ -84,7 +84,7 @@ def _mark(ws, address: str, findings: list) -> None:
     fill = fill_for(worst(findings))
     if fill is not None:
         cell.fill = fill
-    text = cell_note(findings)
+    text = strip_controls(cell_note(findings))
     if cell.comment is not None and cell.comment.text:
         text = f"{cell.comment.text}\n\n{text}"
     comment = Comment(text, NOTE_AUTHOR)
@@ -101,12 +101,13 @@ def _result_sheet(wb, findings: list) -> None:
     if RESULT_SHEET in wb.sheetnames:
         del wb[RESULT_SHEET]
     ws = wb.create_sheet(RESULT_SHEET)
-    ws.append(RESULT_HEADER)
+    _append(ws, RESULT_HEADER)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     link_font = Font(color="0563C1", underline="single")
     for f in findings:
-        ws.append(
+        _append(
+            ws,
             [
                 SEVERITY_LABELS.get(f.severity, f.severity),
                 f.rule,
@@ -116,7 +117,7 @@ def _result_sheet(wb, findings: list) -> None:
                 "" if f.value is None else f.value,
                 "" if f.limit is None else f.limit,
                 getattr(f, "citation", ""),
-            ]
+            ],
         )
         row = ws.max_row
         fill = fill_for(f.severity)
@@ -129,7 +130,7 @@ def _result_sheet(wb, findings: list) -> None:
             target.font = link_font
         ws.cell(row, 5).alignment = Alignment(wrap_text=True, vertical="top")
     if not findings:
-        ws.append(["", "", "", "", "未發現任何問題"])
+        _append(ws, ["", "", "", "", "未發現任何問題"])
     for col, width in zip(range(1, 9), (8, 8, 14, 8, 70, 12, 12, 50), strict=True):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
@@ -151,6 +152,14 @@ def _print_setup(ws) -> None:
     ws.oddFooter.center.text = "第 &P 頁，共 &N 頁"
 
 
+def _append(ws, values) -> None:
+    """``ws.append`` turns text starting with ``=`` into a formula: findings quote submitted text (item,
+    unit, purpose, sheet name), so every value is put as text (control characters dropped)."""
+    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    for col, value in enumerate(values, start=1):
+        put_value(ws.cell(row, col), value)
+
+
 def annotate(src, findings: Iterable, dest) -> Path:
     """Write ``dest``: ``src`` with the findings' cells filled and noted, plus a 檢核結果 sheet."""
     src, dest = Path(src), Path(dest)
@@ -163,9 +172,10 @@ def annotate(src, findings: Iterable, dest) -> Path:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(src, keep_vba=keep_vba, rich_text=True)
+        wb = load_workbook(openable(src), keep_vba=keep_vba, rich_text=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableWorkbook(f"無法開啟 {src.name} 以加註：{exc}") from exc
+        raise UnreadableWorkbook(f"無法開啟 {src.name} 以加註：{reason_of(exc)}") from None
+    clean_workbook(wb)  # control characters in the submission: openpyxl could not save them
     by_cell: dict[tuple[str, str], list] = defaultdict(list)
     for f in findings:
         if f.sheet in wb.sheetnames and f.sheet != RESULT_SHEET and _valid(f.cell):
@@ -174,15 +184,7 @@ def annotate(src, findings: Iterable, dest) -> Path:
         _mark(wb[sheet], address, group)
     _result_sheet(wb, findings)
     wb.calculation.fullCalcOnLoad = True  # openpyxl writes no cached values: let Excel recompute
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".youzhi-", suffix=dest.suffix, dir=dest.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dest) as tmp:
         wb.save(tmp)
         fix_package(tmp)  # one shape-id block per comment drawing, as Excel numbers them
-        os.replace(tmp, dest)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     return dest

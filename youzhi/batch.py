@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from validators.finding import SEVERITY_LABELS  # one wording of severities everywhere
 from youzhi import batch_pool, forms
 from youzhi.errors import UnreadableWorkbook, YouzhiError
+from youzhi.output import is_ignored_name
 
 EXTENSIONS = (".xlsx", ".xlsm")
 DEFAULT_TIMEOUT = 30.0  # seconds per file
@@ -115,7 +116,8 @@ def collect(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str] = ()) 
     """Every .xlsx/.xlsm under the given files and folders (recursively), sorted, without duplicates.
 
     A file named explicitly is taken whatever its extension (its check says why it is unreadable);
-    in folders only .xlsx/.xlsm count, and Excel's lock files (``~$…``) are skipped.
+    in folders only .xlsx/.xlsm count; Excel's lock files (``~$…``) and the tool's own temp files
+    (``.youzhi-tmp-…``, left by a killed run) are skipped.
     """
     skip = {os.path.realpath(p) for p in exclude}
     found: dict[str, str] = {}
@@ -125,7 +127,7 @@ def collect(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str] = ()) 
             for folder, dirs, files in os.walk(given):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in files:
-                    if name.lower().endswith(EXTENSIONS) and not name.startswith("~$"):
+                    if name.lower().endswith(EXTENSIONS) and not is_ignored_name(name):
                         path = os.path.join(folder, name)
                         found.setdefault(os.path.realpath(path), path)
         elif os.path.exists(given):

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
+from youzhi.errors import reason_of
+
 PREFETCH = 2  # tasks queued per worker: one running, one waiting (keeps the pipe busy)
 GRACE = 5.0  # seconds beyond the soft limit before the parent kills a worker
 
@@ -87,7 +89,7 @@ def _worker(conn, func: Callable, timeout: float, max_memory: int | None) -> Non
         except MemoryError:
             message = ("fail", None, "記憶體不足（檔案內容過大）")
         except Exception as exc:
-            message = ("fail", None, f"處理時發生錯誤：{type(exc).__name__}: {exc}")
+            message = ("fail", None, f"處理時發生錯誤：{_sentence(exc)}")
         try:
             conn.send((*message, time.perf_counter() - start))
         except Exception as exc:  # the result itself would not pickle: report that instead
@@ -189,3 +191,12 @@ def run(
     finally:
         for slot in slots:
             stop(slot, kill=bool(slot.queue))
+
+
+def _sentence(exc: Exception) -> str:
+    """The exception's own text when it is already a zh-TW sentence, else one of ours (never
+    "InvalidOperation: [<class …>]")."""
+    text = str(exc)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text
+    return reason_of(exc)

@@ -8,12 +8,9 @@ stays text and never becomes a formula in the reviewer's report. Outputs are wri
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
-import os
-import tempfile
-from collections.abc import Iterator
+import zipfile
 
 from youzhi import xlsx_stream
 from youzhi.batch import (
@@ -31,6 +28,8 @@ from youzhi.batch import (
     summary_row,
 )
 from youzhi.errors import YouzhiError
+from youzhi.output import atomic_path
+from youzhi.safety import csv_field
 from youzhi.xlsx_stream import row_xml
 
 FONT = {"font_name": "微軟正黑體", "font_size": 11}
@@ -38,29 +37,19 @@ WIDTHS = {"text": 16, "int": 8, "money": 14, "ratio": 10, "number": 10, "any": 1
 WIDE = {"檔案": 40, "說明": 60, "原因": 60, "說明用途": 40, "項目": 24, "備註": 40, "依據": 30}
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-@contextlib.contextmanager
-def atomic_output(path: str, suffix: str) -> Iterator[str]:
+def atomic_output(path: str, suffix: str):
     """A temporary path next to ``path``; renamed over it only when the block succeeds."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise YouzhiError(f"輸出資料夾不存在：{folder}")
-    handle, temp = tempfile.mkstemp(prefix=".youzhi-", suffix=suffix, dir=folder)
-    os.close(handle)
-    with contextlib.suppress(OSError):  # mkstemp makes it private (0600); a report is an ordinary file
-        os.chmod(temp, 0o666 & ~_umask())
+    return atomic_path(path, suffix)
+
+
+def is_own_report(path: str) -> bool:
+    """An .xlsx this module wrote (its sheets 總覽 … 無法讀取), not a school's workbook."""
     try:
-        yield temp
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(temp)
-        raise
+        with zipfile.ZipFile(path) as archive:
+            workbook = archive.read("xl/workbook.xml")
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return False
+    return all(f'name="{name}"'.encode() in workbook for name in ("總覽", "檢核明細", "無法讀取"))
 
 
 # ------------------------------------------------------------------ Excel
@@ -248,7 +237,7 @@ def export_lines(result: BatchResult, path: str) -> None:
             writer.writerow(headers)
             for record in result.results():
                 for line in record.get("lines", ()):
-                    writer.writerow(["" if v is None else v for v in (record["file"], *line)])
+                    writer.writerow(["" if v is None else csv_field(v) for v in (record["file"], *line)])
     elif lower.endswith(".parquet"):
         _export_parquet(result, path, headers)
     else:

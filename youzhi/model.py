@@ -13,7 +13,7 @@ from decimal import Decimal
 from youzhi.a1 import get_column_letter
 from youzhi.calendar import Semester
 from youzhi.forms import CAPITAL, MINISTRY, RECURRENT_CATEGORIES, base_code
-from youzhi.money import round_half_up
+from youzhi.money import line_total
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ class Line:
     unit: str = ""
     quantity: Decimal | None = None
     unit_price: int | None = None
+    exact_price: Decimal | None = None  # 單價 in 元 when not whole (0.0005 千元 → 0.5): totals use it
     typed_total: int | None = None  # 總價 as found in the cell (typed, or a formula's cached value)
     purpose: str = ""
     source: str = MINISTRY  # one of forms.SOURCES (blank counts as 教育部補助款)
@@ -92,13 +93,16 @@ class Line:
 
     @property
     def computed_total(self) -> int | None:
-        """數量 × 單價 in 元 when both are given (remembered for the current 數量 and 單價)."""
+        """數量 × 單價 in 元 when both are given, rounded once as ``ROUND(D*E,3)`` 千元 does
+        (remembered for the current 數量 and 單價)."""
         quantity, price = self.quantity, self.unit_price
         if quantity is None or price is None:
             return None
+        if self.exact_price is not None:
+            price = self.exact_price
         memo = self.__dict__.get("_memo")
         if memo is None or memo[0] != quantity or memo[1] != price:
-            memo = (quantity, price, round_half_up(quantity * price))
+            memo = (quantity, price, line_total(quantity, price))
             self.__dict__["_memo"] = memo
         return memo[2]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 THOUSAND = Decimal(1000)
 
@@ -24,6 +24,12 @@ _SUFFIX_FACTORS = (
     ("元", Decimal("0.001")),
 )
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# No budget figure comes near 10¹² (a 千元 cell: 1 兆千元; a quantity: a trillion units). A larger
+# number is a typo or a hostile cell: unreadable, so that no product or sum leaves Decimal's context
+# or int64 (the Parquet export), and the reviewer is told which cell.
+MAX_ABS = Decimal(10) ** 12
+MAX_LINE_YUAN = 10**15  # 數量 × 單價 of one line: 1 兆元
+TOO_LARGE = "數值過大（{}），不像經費數字，無法計算"
 
 
 @dataclass(frozen=True)
@@ -53,13 +59,15 @@ def parse_number(value: object, *, in_kiloyuan: bool = False) -> Parsed:
     if value is None or isinstance(value, bool):
         return Parsed(None)
     if isinstance(value, int):
-        return Parsed(Decimal(value))
+        return _bounded(Decimal(value), value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return Parsed(None, "不是有效的數字")
-        return Parsed(Decimal(repr(value)))
+        return _bounded(Decimal(repr(value)), value)
     if isinstance(value, Decimal):
-        return Parsed(value)
+        if not value.is_finite():
+            return Parsed(None, "不是有效的數字")
+        return _bounded(value, value)
     text = normalise_text(str(value))
     if not text:
         return Parsed(None)
@@ -77,10 +85,18 @@ def parse_number(value: object, *, in_kiloyuan: bool = False) -> Parsed:
         cleaned = cleaned.split("$", 1)[1]
     if not _NUMBER.match(cleaned):
         return Parsed(None, f"無法辨識為數字：「{value}」")
+    if len(cleaned) > 40:  # 40 digits is far past MAX_ABS: no need to build the number
+        return Parsed(None, TOO_LARGE.format(f"{len(cleaned)} 位數"))
     try:
-        return Parsed(Decimal(cleaned) * factor)
+        return _bounded(Decimal(cleaned) * factor, value)
     except InvalidOperation:  # pragma: no cover - the regex already guards this
         return Parsed(None, f"無法辨識為數字：「{value}」")
+
+
+def _bounded(number: Decimal, shown: object) -> Parsed:
+    if abs(number) >= MAX_ABS:
+        return Parsed(None, TOO_LARGE.format(shown))
+    return Parsed(number)
 
 
 def to_yuan(kiloyuan: Decimal) -> int:
@@ -117,4 +133,14 @@ def format_yuan(yuan: int) -> str:
 
 
 def round_half_up(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """Half away from zero, as Excel's and LibreOffice's ROUND: 1.5 → 2, -1.5 → -2."""
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=_WIDE))
+
+
+_WIDE = Context(prec=60)
+
+
+def line_total(quantity: Decimal, price_yuan: Decimal | int) -> int:
+    """總價 of a line in 元 exactly as the sheet's ``ROUND(數量*單價,3)`` (千元) computes it: the
+    exact product rounded half up once, at the 元 (0.001 千元); never the price rounded first."""
+    return round_half_up(_WIDE.multiply(quantity, Decimal(price_yuan)))

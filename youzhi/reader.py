@@ -22,7 +22,8 @@ from youzhi.a1 import get_column_letter
 from youzhi.calendar import Semester, fiscal_year, fiscal_year_from_text, semester_from_text
 from youzhi.errors import UnreadableWorkbook
 from youzhi.model import BlockLayout, Budget, Columns, Line, Problem, RowSpan, School, SubPlanSheet
-from youzhi.money import is_whole_yuan, parse_number, to_yuan
+from youzhi.money import MAX_LINE_YUAN, is_whole_yuan, parse_number, to_yuan
+from youzhi.safety import CONTROL_NOTE
 from youzhi.sheets import UNCACHED, SheetGrid, WorkbookGrids, display_name, load_grids
 
 FINGERPRINT_SHEET = "_youzhi"
@@ -333,20 +334,27 @@ def _find_blocks(grid: SheetGrid) -> list[_Block]:
 
 def _money(reading: _Reading, sheet: str, cell: str, value: object, what: str) -> int | None:
     """A 千元 cell → integer 元 (None when blank or unreadable, with a Problem)."""
-    if isinstance(value, float):
+    return _money_exact(reading, sheet, cell, value, what)[0]
+
+
+def _money_exact(
+    reading: _Reading, sheet: str, cell: str, value: object, what: str
+) -> tuple[int | None, Decimal | None]:
+    """(integer 元, the exact 元 when not whole) of a 千元 cell."""
+    if isinstance(value, float) and abs(value) < 1e12:
         # Excel's binary arithmetic leaves noise far below 0.001 元: drop it before checking.
         value = Decimal(repr(value)).quantize(Decimal("0.000001"))
     parsed = parse_number(value, in_kiloyuan=True)
     if parsed.problem:
         reading.problem(sheet, cell, f"{what}{parsed.problem}")
-        return None
+        return None, None
     if parsed.value is None:
-        return None
+        return None, None
     if not is_whole_yuan(parsed.value):
         yuan = to_yuan(parsed.value)
         reading.problem(sheet, cell, f"{what}不是整數元（{parsed.value} 千元），以 {yuan:,} 元計算")
-        return yuan
-    return to_yuan(parsed.value)
+        return yuan, parsed.value * 1000
+    return to_yuan(parsed.value), None
 
 
 def _standard_item(text: str, standard: set[str]) -> str:
@@ -376,7 +384,7 @@ def _read_line(
         reading.problem(sheet, cell, f"數量{parsed.problem}")
     else:
         quantity = parsed.value
-    unit_price = _money(reading, sheet, _ref(cols.unit_price, r), p_raw, "單價")
+    unit_price, exact_price = _money_exact(reading, sheet, _ref(cols.unit_price, r), p_raw, "單價")
     if isinstance(t_raw, str) and t_raw.startswith("#"):
         # A formula's error result (both engines show it: see youzhi.sheets).
         cell = _ref(cols.total, r)
@@ -397,6 +405,7 @@ def _read_line(
         unit=unit,
         quantity=quantity,
         unit_price=unit_price,
+        exact_price=exact_price,
         typed_total=typed_total,
         purpose=purpose,
         source=source,
@@ -405,6 +414,11 @@ def _read_line(
         columns=cols,
         hidden=r in grid.hidden_rows,
     )
+    if line.computed_total is not None and abs(line.computed_total) > MAX_LINE_YUAN:
+        reading.problem(
+            sheet, line.cell("total"), "數量×單價超過 1 兆元，不像經費金額，無法計算；請檢查數量與單價"
+        )
+        line.quantity = None
     written = norm(raw_category)
     if written in forms.CATEGORIES and written != section:
         cell = _ref(cols.category, r)
@@ -737,5 +751,13 @@ def read_grids(
             summaries["y-2"], reading, {b.code for b in budget.sheets}
         )
     _formula_cell_problems(grids, reading)
+    for sheet, refs in getattr(grids, "far", {}).items():
+        more = f"等 {len(refs)} 格" if len(refs) > 1 else ""
+        reading.problem(
+            sheet, refs[0], f"{refs[0]}{more}離表格太遠（讀取會耗費大量記憶體），未讀取；請刪除多餘的儲存格"
+        )
+    for sheet, refs in getattr(grids, "controls", {}).items():
+        for ref in refs:
+            reading.problem(sheet, ref, f"儲存格{CONTROL_NOTE}")
     budget.problems = reading.problems
     return budget

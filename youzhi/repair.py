@@ -15,10 +15,9 @@ Input files are never modified; the output is written atomically (temp file + ``
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
 from xml.sax.saxutils import escape
@@ -31,10 +30,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from youzhi import computed
-from youzhi.errors import UnreadableWorkbook, YouzhiError
+from youzhi.errors import UnreadableWorkbook, YouzhiError, reason_of
 from youzhi.model import Budget, School
 from youzhi.money import format_kiloyuan
+from youzhi.output import atomic_path, backup_names, make_backup, same_file  # noqa: F401
 from youzhi.reader import SCHOOL_SHEET, is_summary_sheet, read_budget
+from youzhi.safety import CONTROL_NOTE, clean_workbook, openable, put_value
 from youzhi.sheets import SheetGrid
 from youzhi.xlsx_fixups import fix_package
 
@@ -58,6 +59,8 @@ class RepairReport:
     drawings: list[str] = field(default_factory=list)  # pictures / charts / shapes openpyxl may drop
     cached: dict[tuple[str, str], object] = field(default_factory=dict)  # formula cell → roll-up value
     computed_refs: set[tuple[str, str]] = field(default_factory=set)  # (sheet, A1) of every rewritten cell
+    backup: str | None = None  # --in-place: where the original was kept
+    cleaned: list[str] = field(default_factory=list)  # cells whose control characters were removed
 
 
 # --- styles ------------------------------------------------------------------------------------
@@ -183,7 +186,10 @@ def _write_spec(ws, spec: computed.SheetSpec, styles: _Styles, report: RepairRep
         if (cs.row, cs.col) in covered:
             continue
         cell = ws.cell(cs.row, cs.col)
-        cell.value = cs.formula if cs.formula is not None else cs.value
+        if cs.formula is not None:
+            cell.value = cs.formula
+        else:
+            put_value(cell, cs.value)  # a school name or code typed as "=…" stays text
         styles.apply(cell, cs.style)
         report.computed_refs.add((ws.title, cell.coordinate))
         if cs.formula is not None:
@@ -396,21 +402,31 @@ def repair_workbook(
 ) -> RepairReport:
     """Write a repaired copy of ``src`` to ``dest`` (``src`` itself is never modified)."""
     src, dest = os.fspath(src), os.fspath(dest)
+    if same_file(src, dest):
+        raise YouzhiError("輸出檔不可與原檔相同；要直接修復原檔請用 --in-place")
+    wb, report = _repaired(src, school=school, programme=programme, academic_year=academic_year)
+    save_atomically(wb, dest, cached=report.cached)
+    return report
+
+
+def _repaired(src: str, **options) -> tuple[object, RepairReport]:
+    """The repaired workbook (in memory) and what was done."""
     kind = (
         check_file(src) if check_file is not None else ("xlsm" if src.lower().endswith(".xlsm") else "xlsx")
     )
-    budget = read_budget(src, school=school, programme=programme, academic_year=academic_year)
+    budget = read_budget(src, **options)
     try:
-        wb = openpyxl.load_workbook(src, keep_vba=kind == "xlsm", keep_links=True, rich_text=True)
+        wb = openpyxl.load_workbook(openable(src), keep_vba=kind == "xlsm", keep_links=True, rich_text=True)
     except Exception as exc:
-        raise UnreadableWorkbook(f"無法開啟活頁簿：{type(exc).__name__}") from None
+        raise UnreadableWorkbook(reason_of(exc)) from None
     report = RepairReport(budget)
     report.drawings = _drawing_parts(src)
+    read = {f"{p.sheet}!{p.cell}" for p in budget.problems if CONTROL_NOTE in p.message}
+    report.cleaned = sorted(read | set(clean_workbook(wb)))
     _repair_y1(wb, budget, report)
     _repair_summaries(wb, budget, report)
     wb.calculation.fullCalcOnLoad = True
-    save_atomically(wb, dest, cached=report.cached)
-    return report
+    return wb, report
 
 
 def _drawing_parts(path: str) -> list[str]:
@@ -427,21 +443,11 @@ def _drawing_parts(path: str) -> list[str]:
 def save_atomically(wb, dest: str, *, cached: dict | None = None) -> None:
     """Save through a temp file in the destination folder; then add the cached values openpyxl
     cannot write (``cached``: {(sheet, A1): value}) and move the file into place."""
-    folder = os.path.dirname(os.path.abspath(dest))
-    suffix = os.path.splitext(dest)[1] or ".xlsx"
-    handle, tmp = tempfile.mkstemp(prefix=".youzhi-", suffix=suffix, dir=folder)
-    os.close(handle)
-    try:
+    with atomic_path(dest, os.path.splitext(dest)[1] or ".xlsx") as tmp:
         wb.save(tmp)
         fix_package(tmp)  # one shape-id block per comment drawing, as Excel numbers them
         if cached:
             add_cached_values(tmp, cached)
-        os.replace(tmp, dest)
-    except OSError as exc:
-        raise YouzhiError(f"無法寫入 {dest}：{exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 _SHEET_ENTRY = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
@@ -501,13 +507,30 @@ def _xml_unescape(text: str) -> str:
 
 
 def repair_in_place(src, **options) -> RepairReport:
-    """Repair ``src`` itself after copying it to ``src.bak`` (e.g. ``IN.xlsx.bak``)."""
+    """Repair ``src`` itself, keeping the original byte for byte as ``IN.xlsx.bak`` (or, when that
+    exists already, the first free ``IN.xlsx.2.bak``, ``IN.xlsx.3.bak`` …: a backup is never replaced).
+
+    The repaired file is written in full to a temp file first; only then is the backup made (a hard
+    link to the original, or a copy) and the temp file renamed over ``src``. Any failure before the
+    rename leaves ``src`` untouched and removes both the temp file and the backup made by this run."""
     src = os.fspath(src)
+    if os.path.islink(src):
+        raise YouzhiError(f"原檔是符號連結（捷徑），不直接修改：{src}；請用 -o 另存新檔")
     if check_file is not None:
         check_file(src)
-    backup = src + ".bak"
+    wb, report = _repaired(src, **options)
+    made: list[str] = []  # filled the moment the backup exists, so a signal cannot orphan it
     try:
-        shutil.copy2(src, backup)
-    except OSError as exc:
-        raise YouzhiError(f"無法建立備份 {backup}：{exc.strerror or exc}") from None
-    return repair_workbook(src, src, **options)
+        mode = os.stat(src).st_mode & 0o7777  # the repaired file keeps the original's permissions
+        with atomic_path(src, os.path.splitext(src)[1] or ".xlsx", mode) as tmp:
+            wb.save(tmp)
+            if report.cached:
+                add_cached_values(tmp, report.cached)
+            make_backup(src, made)
+    except BaseException:
+        for name in made:
+            with contextlib.suppress(OSError):
+                os.remove(name)
+        raise
+    report.backup = made[0]
+    return report

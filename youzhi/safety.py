@@ -10,6 +10,7 @@ never looked at beyond their presence. Cost: well under a millisecond for a norm
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 
 from youzhi.errors import UnreadableWorkbook
@@ -150,3 +151,109 @@ def _looks_like_text(head: bytes) -> bool:
         printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
         return printable >= 0.95 * max(len(text), 1)
     return False
+
+
+# ---------------------------------------------------------------- text from a submission
+# Control characters a cell must not carry into what the tool writes: openpyxl refuses them (XML 1.0
+# forbids them) and a terminal would obey them (ESC starts ANSI sequences that recolour, retitle or
+# clear the screen). Tab, LF and CR are ordinary cell text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# On a terminal also C1 controls (0x9b is a one-byte CSI) and the bidirectional overrides that make
+# text read differently from what it is ("Trojan source").
+_TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_CR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_NOTE = "含控制字元（如 ESC、NUL 等不可見字元，可能是複製貼上帶入），已移除後讀取"
+
+
+def strip_controls(text: str) -> str:
+    return CONTROL.sub("", text)
+
+
+def has_controls(text: str) -> bool:
+    return CONTROL.search(text) is not None
+
+
+def terminal_text(text: str, *, keep_cr: bool = False) -> str:
+    """``text`` safe to print: every control character shown as ``\\x1b``-style escapes."""
+    pattern = _TERMINAL_CR if keep_cr else _TERMINAL
+    return pattern.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text
+    )
+
+
+def put_value(cell, value) -> None:
+    """Write ``value`` into an openpyxl cell so that text stays text: ``=…`` typed in a submission
+    (school name, item, sheet name …) must never become a live formula, and control characters are
+    dropped (openpyxl would raise IllegalCharacterError)."""
+    if isinstance(value, str):
+        cell.value = strip_controls(value)
+        if cell.data_type == "f":
+            cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+# CSV injection guard (OWASP "CSV Injection"): a field that a spreadsheet would read as a formula or
+# a DDE command starts with = + - @ or a tab / CR; a leading apostrophe makes it text (Excel hides it).
+CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_field(value):
+    if isinstance(value, str) and value.startswith(CSV_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def clean_workbook(wb) -> list[str]:
+    """Drop control characters from the text cells of an openpyxl workbook; ``["sheet!A1", …]``."""
+    cleaned = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and CONTROL.search(value):
+                    put_value(cell, value)
+                    cleaned.append(f"{ws.title}!{cell.coordinate}")
+    return cleaned
+
+
+def strip_control_characters(sheets: list) -> dict[str, list[str]]:
+    """Remove control characters from every text cell (a terminal would obey an ESC, openpyxl cannot
+    save a NUL); {sheet: [A1 …]} of the cells changed. ``str.isprintable`` (C speed) lets almost
+    every cell through untested."""
+    from youzhi.a1 import get_column_letter
+
+    found: dict[str, list[str]] = {}
+    for grid in sheets:
+        for r, row in enumerate(grid.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value.__class__ is str and not value.isprintable() and CONTROL.search(value):
+                    row[c - 1] = CONTROL.sub("", value)
+                    found.setdefault(grid.name, []).append(f"{get_column_letter(c)}{r}")
+    return found
+
+
+_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def openable(path: str | os.PathLike):
+    """``path``, or an in-memory copy whose XML parts lost their raw control bytes: XML 1.0 forbids
+    them, so openpyxl refuses the whole file, where calamine reads it. (Bytes below 0x20 never occur
+    inside a UTF-8 sequence, so removing them cannot break a character.)"""
+    import io
+
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    dirty = [
+        info.filename
+        for info, data in members
+        if info.filename.endswith(".xml") and _RAW_CONTROL.search(data)
+    ]
+    if not dirty:
+        return path
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            target.writestr(info, _RAW_CONTROL.sub(b"", data) if info.filename in dirty else data)
+    out.seek(0)
+    return out

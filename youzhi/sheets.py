@@ -22,7 +22,9 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from youzhi.errors import UnreadableWorkbook
+from youzhi.errors import UnreadableWorkbook, reason_of
+from youzhi.safety import strip_control_characters
+from youzhi.sheet_area import bound_sheet, replace_parts
 
 try:  # written by the batch engineer; guarded so the reader works while it is missing
     from youzhi.safety import check_file
@@ -75,6 +77,10 @@ class WorkbookGrids:
     # sheet → [(A1, "#REF!" | UNCACHED)] in sheet order: every error value, and the first formula
     # with no result (UNCACHED; files saved by openpyxl have one in every formula cell)
     errors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # sheet → [A1] of text cells whose control characters (ESC, NUL …) were removed on reading
+    controls: dict[str, list[str]] = field(default_factory=dict)
+    # sheet → [A1] of cells so far from the rest that reading them would cost gigabytes: left out
+    far: dict[str, list[str]] = field(default_factory=dict)
 
     def sheet(self, name: str) -> SheetGrid | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -96,9 +102,17 @@ def load_grids(path, engine: str = "calamine") -> WorkbookGrids:
         raise UnreadableWorkbook("檔案不存在") from None
     except OSError as exc:
         raise UnreadableWorkbook(f"無法讀取檔案（{exc.strerror or exc}）") from None
-    grids = _load_calamine(path, data) if engine == "calamine" else _load_openpyxl(path, data)
     hidden: dict[str, frozenset[int]] = {}
-    names, grids.errors = _workbook_facts(data, hidden)
+    names, errors, far = _workbook_facts(data, hidden)
+    if far:  # cells far beyond the form: read without them (see youzhi.sheet_area)
+        try:
+            data = replace_parts(data, {member: xml for member, xml, _ in far.values()})
+        except _SCAN_ERRORS:
+            raise UnreadableWorkbook("無法開啟活頁簿（檔案可能已損毀）") from None
+    grids = _load_calamine(path, data) if engine == "calamine" else _load_openpyxl(path, data)
+    grids.errors = errors
+    grids.far = {name: refs for name, (_, _, refs) in far.items()}
+    grids.controls = strip_control_characters(grids.sheets)
     for grid in grids.sheets:
         grid.hidden_rows = hidden.get(grid.name, frozenset())
     if engine == "calamine":
@@ -141,7 +155,7 @@ def _load_calamine(path: str, data: bytes) -> WorkbookGrids:
     except UnreadableWorkbook:
         raise
     except Exception as exc:  # calamine raises its own errors and ValueError for broken parts
-        raise UnreadableWorkbook(f"無法開啟活頁簿（檔案可能已損毀）：{type(exc).__name__}") from None
+        raise UnreadableWorkbook(reason_of(exc)) from None
     return WorkbookGrids(path, sheets)
 
 
@@ -171,7 +185,7 @@ def _load_openpyxl(path: str, data: bytes) -> WorkbookGrids:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True, keep_links=False)
     except Exception as exc:
-        raise UnreadableWorkbook(f"無法開啟活頁簿（檔案可能已損毀）：{type(exc).__name__}") from None
+        raise UnreadableWorkbook(reason_of(exc)) from None
     try:
         sheets = []
         for ws in wb.worksheets:
@@ -180,6 +194,8 @@ def _load_openpyxl(path: str, data: bytes) -> WorkbookGrids:
         names = {}
         for name, defined in wb.defined_names.items():
             names[name] = defined.attr_text
+    except Exception as exc:  # read-only sheets are parsed as they are read
+        raise UnreadableWorkbook(reason_of(exc)) from None
     finally:
         wb.close()
     return WorkbookGrids(path, sheets, names)
@@ -191,22 +207,24 @@ _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 # An error cell: t="e" among the attributes of a <c> tag, and the text of its <v>.
 _ERROR_CELL = re.compile(
-    rb"""<(?:\w+:)?c\b([^>]*?\bt\s*=\s*["']e["'][^>]*?)(?:/>|>(?:(?!</(?:\w+:)?c>).)*?"""
+    rb"""<(?:\w+:)?c\b([^<>]*?\bt\s*=\s*["']e["'][^<>]*?)(?:/>|>(?:(?!</?(?:\w+:)?c\b).)*?"""
     rb"""<(?:\w+:)?v\b[^>]*>([^<]*)</(?:\w+:)?v>)""",
     re.S,
 )
 # A formula cell without a result: <f …/> or <f>…</f>, then no <v>, or an empty one (<v/>, <v></v>).
 _UNCACHED_CELL = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
+    rb"<(?:\w+:)?c\b([^<>]*)>\s*<(?:\w+:)?f\b(?:[^<>]*/>|[^<>]*>[^<]*</(?:\w+:)?f>)\s*"
     rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
 # The same two, as Excel, LibreOffice, XlsxWriter and openpyxl write them (r first, no prefixes, no
 # whitespace between elements): three times faster; the general patterns run when these miss a cell.
 _ERROR_FAST = re.compile(
-    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*? t="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>'
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^<>]*? t="e"[^<>]*>(?:<f[^<>]*/>|<f[^<>]*>[^<]*</f>)?<v>([^<]*)</v>'
 )
 # How a formula cell without a result ends (<v/>, <v />, <f …/> | </f> | empty <v></v>, then </c>):
-# found with bytes.find, three times faster than a pattern that has to try every cell.
+# found with bytes.find, three times faster than a pattern that has to try every cell. Every pattern
+# here stops at the next "<" (attributes never hold one), so a crafted part (thousands of "<c" or
+# t="e" in a comment) costs time linear in its size, not quadratic.
 _UNCACHED_TAILS = (b"/></c>", b"</f></c>", b"<v></v></c>")
 _SHEET_NAME = re.compile(rb"""\bname\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _SHEET_RID = re.compile(rb"""\b(?:\w+:)?id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -282,9 +300,12 @@ def _uncached_by_tails(xml: bytes) -> list[tuple[int, str, str]]:
     """The first formula without a result (a file saved by openpyxl has hundreds: one tells)."""
     found = []
     for tail in _UNCACHED_TAILS:
-        at = xml.find(tail)
+        at, seen = xml.find(tail), 0
         while at >= 0:
-            start = xml.rfind(b"<c ", 0, at)
+            # the cell this tail closes starts after the previous tail (a cell holds one </c>):
+            # searching back no further keeps the scan linear on crafted parts
+            start = xml.rfind(b"<c ", seen, at)
+            seen = at
             head_end = xml.find(b">", start, at) if start >= 0 else -1
             body = xml[head_end:at] if head_end >= 0 else b""
             if b"<f" in body and _is_uncached(
@@ -340,18 +361,22 @@ def _member(data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> byt
     return zlib.decompressobj(-15).decompress(raw, info.file_size)
 
 
+Far = dict[str, tuple[str, bytes, list[str]]]  # sheet → (zip member, trimmed XML, dropped A1 refs)
+
+
 def _workbook_facts(
     data: bytes, hidden: dict[str, frozenset[int]] | None = None
-) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
-    """(defined names, formula cells) from the raw bytes of an .xlsx/.xlsm, opening the zip once;
-    ``hidden`` (when given) receives each sheet's hidden rows."""
+) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]], Far]:
+    """(defined names, formula cells, sheets with far cells) from the raw bytes of an .xlsx/.xlsm,
+    opening the zip once and inflating each worksheet once; ``hidden`` (when given) receives each
+    sheet's hidden rows."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             workbook = archive.read("xl/workbook.xml")
             names = _defined_names(workbook.decode("utf-8", "replace"))
-            return names, _scan(data, archive, workbook, hidden)
+            return (names, *_scan(data, archive, workbook, hidden))
     except _SCAN_ERRORS:
-        return {}, {}
+        return {}, {}, {}
 
 
 _HIDDEN_ROW = re.compile(rb"<row\b([^>]*?)\bhidden=\"(?:1|true)\"")
@@ -371,19 +396,23 @@ def hidden_rows(xml: bytes) -> frozenset[int]:
     return frozenset(found)
 
 
-def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes, hidden=None) -> dict[str, list]:
+def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes, hidden=None):
     found: dict[str, list[tuple[str, str]]] = {}
+    far: Far = {}
     try:
         rels = archive.read("xl/_rels/workbook.xml.rels")
     except _SCAN_ERRORS:
-        return found
+        return found, far
     infos = {info.filename: info for info in archive.infolist()}
     for name, member in _sheet_parts(workbook, rels):
         if member not in infos:
             continue
         try:
             xml = _member(data, archive, infos[member])
-            cells = _bad_cells(xml)
+            trimmed, dropped = bound_sheet(xml)
+            if dropped:
+                far[name] = (member, trimmed, dropped)
+            cells = _bad_cells(trimmed)
         except _SCAN_ERRORS:
             continue
         if hidden is not None:
@@ -392,7 +421,7 @@ def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes, hidden=None) -
                 hidden[name] = rows
         if cells:
             found[name] = cells
-    return found
+    return found, far
 
 
 def scan_formula_cells(data: bytes) -> dict[str, list[tuple[str, str]]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from youzhi.computed import STYLES, CellSpec, SheetSpec
 from youzhi.errors import YouzhiError
 from youzhi.model import BlockLayout, Budget, Line, School, SubPlanSheet
 from youzhi.money import to_yuan
+from youzhi.output import atomic_path
 from youzhi.y1form import DEFAULT_COUNTS, LineCounts
 
 TEMPLATE_VERSION = "2"  # 2: 基本資料 per 會計年度 over the dated tier tables of 參數
@@ -301,22 +301,9 @@ def write_template(
     dest = Path(path)
     if not dest.parent.is_dir():
         raise YouzhiError(f"輸出資料夾不存在：{dest.parent}")
-    fd, tmp = tempfile.mkstemp(prefix=".yz-", suffix=".xlsx", dir=dest.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dest, ".xlsx") as tmp:
         write_workbook(tmp, budget, y1_sheets)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return dest
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_workbook(path: str, budget: Budget, y1_sheets: list[SheetSpec]) -> None:

@@ -14,6 +14,7 @@ import time
 
 from youzhi import batch, batch_report, forms
 from youzhi.errors import YouzhiError
+from youzhi.output import check_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"每個檔案的處理時間上限（秒，預設 {batch.DEFAULT_TIMEOUT:g}）",
     )
     parser.add_argument("--no-progress", action="store_true", help="不顯示進度列")
+    parser.add_argument("--force", action="store_true", help="報表或明細檔已存在時覆寫（不可覆寫輸入檔）")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,9 +49,10 @@ def run(args: argparse.Namespace) -> int:
         raise YouzhiError("報表檔名必須以 .xlsx 結尾")
     if args.export and not args.export.lower().endswith((".parquet", ".csv")):
         raise YouzhiError("--export 只接受 .parquet 或 .csv 檔名")
-    _check_outputs(args.paths, outputs)
+    files = _inputs_without_outputs(batch.collect(args.paths), outputs)
+    for output in outputs:
+        check_output(output, force=args.force)
     _check_rule_tables()
-    files = batch.collect(args.paths, exclude=outputs)
     if not files:
         raise YouzhiError("找不到任何 .xlsx 或 .xlsm 檔案")
     options = batch.Options(
@@ -112,17 +115,19 @@ def _check_rule_tables() -> None:
         raise YouzhiError(str(exc)) from None
 
 
-def _check_outputs(inputs: list[str], outputs: list[str]) -> None:
-    """Fail before the batch, not after it: outputs go to existing folders and never over an input."""
-    given = {os.path.realpath(p) for p in inputs if os.path.isfile(p)}
-    for output in outputs:
-        if os.path.realpath(output) in given:
-            raise YouzhiError(f"輸出檔不可覆寫輸入檔：{output}")
-        folder = os.path.dirname(os.path.abspath(output))
-        if not os.path.isdir(folder):
-            raise YouzhiError(f"輸出資料夾不存在：{folder}")
-        if not os.access(folder, os.W_OK):
-            raise YouzhiError(f"輸出資料夾無法寫入：{folder}")
+def _inputs_without_outputs(files: list[str], outputs: list[str]) -> list[str]:
+    """Refuse an output that is one of the inputs (after resolving links, files found in a folder
+    included); an earlier report of ours lying in an input folder is the one exception: it is no
+    submission, so it is left out of the inputs (and replaced only with --force)."""
+    targets = {os.path.realpath(o): o for o in outputs}
+    kept = []
+    for path in files:
+        output = targets.get(os.path.realpath(path))
+        if output is None:
+            kept.append(path)
+        elif not batch_report.is_own_report(path):
+            raise YouzhiError(f"輸出檔不可覆寫輸入檔：{output}（請另取檔名）")
+    return kept
 
 
 class _Bar:

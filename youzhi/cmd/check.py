@@ -8,13 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 import validators
 from validators.finding import SEVERITY_LABELS
 from youzhi import forms
 from youzhi.cmd.rollup import add_school_arguments, school_option
 from youzhi.errors import YouzhiError
+from youzhi.output import check_output, same_file
 from youzhi.reader import read_grids
 from youzhi.sheets import load_grids
 
@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--annotate", metavar="OUT.xlsx", help="另存一份標註檔：問題儲存格上色並加註，另加「檢核結果」工作表"
     )
+    parser.add_argument("--force", action="store_true", help="標註檔已存在時覆寫（不可覆寫原檔）")
     add_school_arguments(parser)
 
 
@@ -39,8 +40,10 @@ def findings_of(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.annotate and Path(args.annotate).resolve() == Path(args.file).resolve():
-        raise YouzhiError("標註檔不可覆寫原檔，請指定另一個輸出檔名")
+    if args.annotate:
+        if same_file(args.annotate, args.file):
+            raise YouzhiError("標註檔不可覆寫原檔，請指定另一個輸出檔名")
+        check_output(args.annotate, inputs=[args.file], force=args.force, what="標註檔")
     budget, findings = findings_of(args)
     if args.annotate:
         from youzhi.annotate import annotate  # openpyxl: only when asked for

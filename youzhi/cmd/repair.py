@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from youzhi.cmd.rollup import add_school_arguments, school_option
 from youzhi.errors import YouzhiError
+from youzhi.output import check_output, same_file
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,8 +14,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("-o", "--output", metavar="OUT", help="修復後的新檔案（原檔不變）")
     target.add_argument(
-        "--in-place", action="store_true", help="直接修復原檔，並先備份為 原檔名.bak（例如 IN.xlsx.bak）"
+        "--in-place",
+        action="store_true",
+        help="直接修復原檔，原檔備份為 IN.xlsx.bak（已有備份時為 IN.xlsx.2.bak …，不覆蓋舊備份）",
     )
+    parser.add_argument("--force", action="store_true", help="輸出檔已存在時覆寫（不可覆寫原檔）")
     add_school_arguments(parser)
 
 
@@ -25,10 +28,11 @@ def run(args: argparse.Namespace) -> int:
     options = {"school": school_option(args), "programme": args.programme, "academic_year": args.year}
     if args.in_place:
         report = repair_in_place(args.file, **options)
-        where = f"{args.file}（原檔備份為 {args.file}.bak）"
+        where = f"{args.file}（原檔備份為 {report.backup}）"
     else:
-        if os.path.abspath(args.output) == os.path.abspath(args.file):
+        if same_file(args.output, args.file):
             raise YouzhiError("輸出檔不可與原檔相同；要直接修復原檔請用 --in-place")
+        check_output(args.output, inputs=[args.file], force=args.force)
         report = repair_workbook(args.file, args.output, **options)
         where = args.output
     budget = report.budget
@@ -42,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  數量或單價為文字，總價以數值寫入：{'、'.join(report.text_lines)}")
     if report.typed_kept:
         print(f"  原本手填的數字已改為公式，原值保留在儲存格註解：{'、'.join(report.typed_kept)}")
+    if report.cleaned:
+        print(f"  已移除控制字元（不可見字元）：{'、'.join(report.cleaned)}")
     if report.skipped:
         print(f"  位於合併儲存格內、未改寫：{'、'.join(report.skipped)}")
     if report.drawings:

@@ -9,6 +9,7 @@ from pathlib import Path
 from youzhi import forms, tiers
 from youzhi.errors import YouzhiError
 from youzhi.model import School
+from youzhi.output import check_output
 from youzhi.y1form import LineCounts
 
 
@@ -42,10 +43,9 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".xlsx":
         raise YouzhiError(f"輸出檔名須為 .xlsx：{out}")
-    if out.is_dir():
-        raise YouzhiError(f"輸出路徑是資料夾：{out}")
-    if out.exists() and not args.force:
+    if out.exists() and not out.is_dir() and not args.force:
         raise YouzhiError(f"檔案已存在：{out}（為免覆蓋已填寫的經費表，如確定要覆寫請加 --force）")
+    check_output(out, force=args.force)
     authority = None
     if args.authority:
         authority = tiers.normalise_authority(args.authority)
