@@ -388,3 +388,19 @@ def test_our_own_template_is_checked_and_repaired_like_the_official_form(tmp_pat
     assert "y-2、y-3、y-4、基本資料" in message
     assert actions(book, "addSheet") == []
     assert actions(book, "namesAdd") == []  # our template has its 參數 and names already
+
+
+def test_the_result_sheet_keeps_submitted_text_as_text(tmp_path):
+    """A sheet named like a formula stays text in the add-in's 檢核結果 (Excel would evaluate
+    a value set as ``=…``): the add-in writes it with Excel's hidden text prefix, as the CSV export does."""
+    path = official_workbook(
+        tmp_path / "injected.xlsx",
+        blocks={("A", Semester.FIRST): [LECTURE]},
+        sheet_names={("A", Semester.FIRST): "=1+1"},
+    )
+    book = remote_book(path)
+    macros.check()
+    rows = actions(book, "setValues")[-1]["values"][1:]
+    sheets = {r[2] for r in rows}
+    assert "'=1+1" in sheets
+    assert not any(isinstance(v, str) and v.startswith(("=", "+", "@")) for r in rows for v in r)

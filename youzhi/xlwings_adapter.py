@@ -388,6 +388,12 @@ def remove_mark(book, sheet_name: str, cell: str, *, filled: bool, noted: bool, 
 # --------------------------------------------------------------------------- tables and messages
 
 
+def _as_text(value):
+    from youzhi.safety import csv_field, strip_controls
+
+    return csv_field(strip_controls(value)) if isinstance(value, str) else value
+
+
 def write_table(book, name: str, rows: list[list[object]], *, widths: dict[int, float] | None = None):
     """A sheet holding ``rows`` from A1 (replaced when it exists); returns the sheet."""
     old = find_sheet(book, name)
@@ -396,7 +402,9 @@ def write_table(book, name: str, rows: list[list[object]], *, widths: dict[int, 
     sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
     if rows:
         width = max(len(r) for r in rows)
-        padded = [list(r) + [""] * (width - len(r)) for r in rows]
+        # Excel reads a value set as ``=…``/``+…``/``-…``/``@…`` as a formula: findings quote submitted
+        # text, so such text gets Excel's hidden text prefix (as the CSV export does)
+        padded = [[_as_text(v) for v in r] + [""] * (width - len(r)) for r in rows]
         sheet.range((1, 1), (len(padded), width)).value = padded
     for col, w in (widths or {}).items():
         letter = get_column_letter(col)
