@@ -273,3 +273,14 @@ def test_cli_refuses_to_overwrite_an_input_and_explains_bad_files(pair, tmp_path
     (tmp_path / "壞.xlsx").write_bytes(b"not a workbook")
     code, _, err = _run("diff", str(pair[0]), str(tmp_path / "壞.xlsx"))
     assert code == 2 and err.startswith("錯誤：") and "Traceback" not in err
+
+
+def test_cli_keeps_an_existing_output_unless_forced(pair, tmp_path):
+    out = tmp_path / "差異.xlsx"
+    out.write_bytes(b"a reviewer's own file")
+    adjustment = str(tmp_path / "a.xlsx")
+    code, _, err = _run("diff", str(pair[0]), str(pair[1]), "-o", str(out), "--adjustment", adjustment)
+    assert code == 2 and "已存在" in err and out.read_bytes() == b"a reviewer's own file"
+    assert not (tmp_path / "a.xlsx").exists()  # refused before anything is written
+    code, _, _ = _run("diff", str(pair[0]), str(pair[1]), "-o", str(out), "--force")
+    assert code == 1 and out.read_bytes().startswith(b"PK")

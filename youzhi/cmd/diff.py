@@ -11,7 +11,6 @@ import json
 import sys
 import unicodedata
 from decimal import Decimal
-from pathlib import Path
 
 import validators
 from validators.finding import SEVERITY_LABELS
@@ -37,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--round", type=int, default=1, metavar="N", help="調整對照表的調整次數（第 N 次，預設 1）"
     )
+    parser.add_argument("--force", action="store_true", help="輸出檔已存在時覆寫（輸入檔一律不覆寫）")
     parser.add_argument(
         "--approved",
         metavar="A=…,B=…",
@@ -105,10 +105,13 @@ def _compare_args(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    inputs = {Path(args.old).resolve(), Path(args.new).resolve()}
-    for out in (args.output, args.adjustment):
-        if out and Path(out).resolve() in inputs:
-            raise YouzhiError("輸出檔不可覆寫比較的檔案，請指定另一個輸出檔名")
+    from youzhi.output import check_output, same_file
+
+    for out, what in ((args.output, "差異報告"), (args.adjustment, "經費調整對照表")):
+        if out:
+            check_output(out, inputs=(args.old, args.new), force=args.force, what=what)
+    if args.output and args.adjustment and same_file(args.output, args.adjustment):
+        raise YouzhiError("差異報告與經費調整對照表不可寫到同一個檔案")
     d, checks, approval = _compare_args(args)
     if args.output:
         from youzhi.diff_report import write_report
