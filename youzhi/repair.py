@@ -367,8 +367,11 @@ def repair_workbook(
     school: School | None = None,
     programme: str | None = None,
     academic_year: int | None = None,
+    with_ledger: bool = False,
 ) -> RepairReport:
-    """Write a repaired copy of ``src`` to ``dest`` (``src`` itself is never modified)."""
+    """Write a repaired copy of ``src`` to ``dest`` (``src`` itself is never modified).
+
+    ``with_ledger`` adds 支用明細 and 執行進度報告表 when missing (``youzhi.progress_sheet``)."""
     src, dest = os.fspath(src), os.fspath(dest)
     kind = (
         check_file(src) if check_file is not None else ("xlsm" if src.lower().endswith(".xlsm") else "xlsx")
@@ -382,6 +385,12 @@ def repair_workbook(
     report.drawings = _drawing_parts(src)
     _repair_y1(wb, budget, report)
     _repair_summaries(wb, budget, report)
+    if with_ledger:
+        from youzhi.progress_sheet import add_execution_sheets
+
+        styles = _Styles()
+        write = lambda ws, spec: _write_spec(ws, spec, styles, report)  # noqa: E731
+        report.created += add_execution_sheets(wb, src, budget, write)
     wb.calculation.fullCalcOnLoad = True
     save_atomically(wb, dest, cached=report.cached)
     return report

@@ -66,9 +66,11 @@ def schedule(subsidy: int, recipient: str = SCHOOL) -> Schedule:
         raise ValueError(f"unknown recipient {recipient!r}")
     if subsidy < 0:
         raise ValueError("subsidy must not be negative")
-    for bound, shares, thresholds in _TABLES[recipient]:
-        if bound is None or subsidy <= bound:
-            break
+    shares, thresholds = next(
+        (shares, thresholds)
+        for bound, shares, thresholds in _TABLES[recipient]
+        if bound is None or subsidy <= bound
+    )
     amounts = [_half_up(subsidy * share, 100) for share in shares[:-1]]
     amounts.append(subsidy - sum(amounts))
     return Schedule(subsidy, recipient, tuple(amounts), shares, thresholds)

@@ -16,6 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     target.add_argument(
         "--in-place", action="store_true", help="直接修復原檔，並先備份為 原檔名.bak（例如 IN.xlsx.bak）"
     )
+    parser.add_argument(
+        "--with-ledger", action="store_true", help="加入「支用明細」與「執行進度報告表」（已有者不動）"
+    )
     add_school_arguments(parser)
 
 
@@ -23,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from youzhi.repair import repair_in_place, repair_workbook  # openpyxl: imported when used
 
     options = {"school": school_option(args), "programme": args.programme, "academic_year": args.year}
+    options["with_ledger"] = args.with_ledger
     if args.in_place:
         report = repair_in_place(args.file, **options)
         where = f"{args.file}（原檔備份為 {args.file}.bak）"
