@@ -114,13 +114,9 @@ def _table_header(s: SheetSpec) -> None:
             s.add(h + 1, start + i, text, "header")
 
 
-def _code_row(s: SheetSpec, r: int, budget: Budget, fig, last: int) -> None:
+def _code_row(s: SheetSpec, r: int, budget: Budget, fig, last: int, ledger: str) -> None:
     blocks = [b for b in budget.sheets if b.code == fig.code and b.layout is not None]
-    amount, code, kind = (
-        _ledger_range("amount", last),
-        _ledger_range("code", last),
-        _ledger_range("kind", last),
-    )
+    amount, code, kind = (_ledger_range(c, last, ledger) for c in ("amount", "code", "kind"))
     capital = f'SUMIFS({amount},{code},$A{r},{kind},"資本門")'
     s.add(r, 1, fig.code, "cell_center")
     s.add(r, 2, fig.name, "cell")
