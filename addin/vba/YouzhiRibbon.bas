@@ -50,6 +50,17 @@ Public Sub OnBatch(control As IRibbonControl)
     RunPython "import macros; macros.batch(" & PyText(folder) & ")"
 End Sub
 
+Public Sub OnProgress(control As IRibbonControl)
+    RunPython "import macros; macros.progress()"
+End Sub
+
+Public Sub OnSettle(control As IRibbonControl)
+    Dim paid As String, reason As String
+    paid = InputBox("教育部撥付金額（元）；空白則取「執行進度報告表」的已撥經費", "收支結算表")
+    reason = InputBox("執行率未達 80% 之原因說明（達 80% 者免填）", "收支結算表")
+    RunPython "import macros; macros.settle(" & PyText(paid) & ", " & PyText(reason) & ")"
+End Sub
+
 Private Function PyText(ByVal text As String) As String
     ' Text typed or picked by the user as a Python expression that survives cmd.exe quoting
     ' (%, &, quotes, any script): its UTF-16 code units in hex, decoded by macros.from_hex.
