@@ -615,7 +615,10 @@ def settle(paid=None, reason=None) -> str:
     if result.needs_reason and not result.reason:
         raise YouzhiError(f"執行率 {float(result.rate * 100):.2f}% 未達 80%，依收支結算表備註六須敘明原因")
     source = xa._fullname(book)
-    folder = Path(source).parent if source and Path(source).parent.is_dir() else Path.home()
+    folder = Path(source).parent if source and Path(source).is_absolute() else None
+    if folder is None:  # an unsaved book: where 新年度範本 writes
+        folder = Path(os.environ.get("YOUZHI_TEMPLATE_DIR") or Path.home() / "Documents")
+        folder = folder if folder.is_dir() else Path.home()
     path = write_settlement(result, _free_name(folder, f"{budget.academic_year}學年度收支結算表"))
     message = f"已寫出「{path}」：依公式應繳回教育部結餘款 {result.g:,} 元。"
     xa.alert(book, message, TITLE)

@@ -33,7 +33,9 @@ def line(category, item, unit, quantity, unit_price_k, source="", purpose="è¾¦ç
     }
 
 
-def workbook(path: Path, blocks: dict, rows: list[tuple], *, paid: int | None = None) -> Path:
+def workbook(
+    path: Path, blocks: dict, rows: list[tuple], *, paid: int | None = None, text_dates: bool = False
+) -> Path:
     path = Path(path)
     codes = sorted({code for code, _ in blocks} | {"A", "B", "C"})
     template.write_template(
@@ -43,7 +45,8 @@ def workbook(path: Path, blocks: dict, rows: list[tuple], *, paid: int | None = 
     ws = wb[LEDGER_NAME]
     for i, (when, code, category, item, kind, amount, voucher, status) in enumerate(rows):
         r = FIRST_ROW + i
-        values = (datetime.fromisoformat(when), code, category, item, kind, amount, voucher, status)
+        typed = when.replace("-", "/") if text_dates else datetime.fromisoformat(when)
+        values = (typed, code, category, item, kind, amount, voucher, status)
         for col, value in enumerate(values, start=1):
             ws.cell(r, col).value = value
     if paid is not None:
