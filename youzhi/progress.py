@@ -1,4 +1,4 @@
-"""執行進度報告表 (《國立後壁高中高職優質化計畫自主管理實施計畫》附件二): figures and sheet.
+"""執行進度報告表 (國立後壁高中推動高職優質化輔助方案自主管理實施計畫 附件二): figures and sheet.
 
 Per sub-plan (工作項目) and for 經常門 / 資本門: 核撥預算 (the y-1 amounts; y-2 核定金額 where typed
 is reported next to them), 執行(含請購) (every 支用明細 row, requested or paid) and 執行率; totals; the
@@ -29,7 +29,7 @@ from youzhi.model import Budget
 PROGRESS_NAME = "執行進度報告表"
 PAID_LABEL = "已撥經費(元)"
 CLAUSE_DEADLINE = "國教署補助高職優質化輔助方案要點 五(二)"
-CLAUSE_FORM = "《高職優質化計畫自主管理實施計畫》附件二 執行進度報告表"
+CLAUSE_FORM = "國立後壁高中推動高職優質化輔助方案自主管理實施計畫 附件二 執行進度報告表"
 SIGNATURES = ("填表人：", "主管：", "校長：")
 TABLE_HEADER_ROW = 8
 FIRST_CODE_ROW = TABLE_HEADER_ROW + 2
@@ -268,6 +268,7 @@ def to_json(p: Progress) -> dict:
         },
         "提醒": [{"類別": f.kind, "說明": f.message, "工作表": f.sheet, "儲存格": f.cell} for f in p.flags],
         "附註": p.notes,
+        "表式": CLAUSE_FORM,
     }
     if p.next is not None:
         data["撥款"]["已撥經費執行率"] = _rate(p.next.rate)
