@@ -34,8 +34,15 @@ def line(category, item, unit, quantity, unit_price_k, source="", purpose="辦�
 
 
 def workbook(
-    path: Path, blocks: dict, rows: list[tuple], *, paid: int | None = None, text_dates: bool = False
+    path: Path,
+    blocks: dict,
+    rows: list[tuple],
+    *,
+    paid: int | None = None,
+    text_dates: bool = False,
+    approved: dict[str, float] | None = None,
 ) -> Path:
+    """``approved``: y-2 核定金額 typed per code (千元, as the sheet holds it)."""
     path = Path(path)
     codes = sorted({code for code, _ in blocks} | {"A", "B", "C"})
     template.write_template(
@@ -51,6 +58,11 @@ def workbook(
             ws.cell(r, col).value = value
     if paid is not None:
         wb[PROGRESS_NAME]["B4"].value = paid
+    y2 = wb["y-2"]
+    for code, kiloyuan in (approved or {}).items():
+        col = next(c.column for row in y2.iter_rows(max_row=6) for c in row if c.value == "核定金額")
+        row = next(r for r in range(1, y2.max_row + 1) if y2.cell(r, 1).value == code)
+        y2.cell(row, col).value = kiloyuan
     wb.save(path)
     return path
 

@@ -35,6 +35,7 @@ def books(tmp_path_factory):
         "six70": workbook(root / "six70.xlsx", SIX_M, SIX_M_70, paid=3_600_000),
         "six6999": workbook(root / "six6999.xlsx", SIX_M, SIX_M_6999, paid=3_600_000),
         "partly": workbook(root / "partly.xlsx", PARTLY, PARTLY_ROWS, paid=1_800_000),
+        "approved": workbook(root / "approved.xlsx", PARTLY, PARTLY_ROWS, approved={"A": 2900}),
     }
 
 
@@ -114,6 +115,26 @@ def test_sheet_formulas_agree_with_cli(books, recalculated, capsys):
     assert partly["F10"] == pytest.approx(0.88)
     # 資本門 450,000 (請購 50,000 included) of 500,000 → 90 %
     assert (partly["G10"], partly["H10"], partly["I10"]) == (500_000, 450_000, pytest.approx(0.9))
+
+
+def test_approved_amount_from_y2_is_split_like_the_budget(books, recalculated, capsys):
+    # y-2 核定金額 A = 2,900 千元; y-1 budget 經常門 2,500,000, 資本門 500,000 (合計 3,000,000):
+    # 資本門 = 500,000 × 2,900,000 / 3,000,000 = 483,333.33 → 483,333;
+    # 經常門 = 2,900,000 − 483,333 = 2,416,667
+    data = run_json(capsys, str(books["approved"]), "--as-of", "2025-12-01")
+    a = data["子計畫"][0]
+    assert (a["核定金額"], a["經常門"]["核撥預算"], a["資本門"]["核撥預算"]) == (
+        2_900_000,
+        2_416_667,
+        483_333,
+    )
+    assert any("核定金額" in note for note in data["附註"])
+    if lo.soffice() is not None:
+        sheet = recalculated["approved"][0][PROGRESS_NAME]
+        assert (sheet["D10"], sheet["G10"]) == (2_416_667, 483_333)
+    # without 核定金額 the budget itself (partly: 2,500,000 / 500,000)
+    b = run_json(capsys, str(books["partly"]), "--as-of", "2025-12-01")["子計畫"][0]
+    assert (b["核定金額"], b["經常門"]["核撥預算"], b["資本門"]["核撥預算"]) == (None, 2_500_000, 500_000)
 
 
 def _figures(path, as_of):

@@ -82,6 +82,14 @@ class Progress:
         return self.total("spent_recurrent") + self.total("spent_capital")
 
 
+def approved_split(recurrent: int, capital: int, approved: int) -> tuple[int, int]:
+    """A sub-plan's y-2 核定金額 split as its y-1 budget is: 資本門 = 核定 × 資本門 ÷ 合計 (half up to the
+    元), 經常門 the rest (all 經常門 when nothing was budgeted)."""
+    total = recurrent + capital
+    cap = (2 * capital * approved + total) // (2 * total) if total else 0
+    return approved - cap, cap
+
+
 def deadline(academic_year: int, semester: Semester) -> date:
     ad = fiscal_year(academic_year, semester) + 1911
     return date(ad, 12, 31) if semester is Semester.FIRST else date(ad, 7, 31)
@@ -114,13 +122,12 @@ def compute(
     rows = []
     for code in rollup.codes(budget):
         blocks = [b for b in budget.sheets if b.code == code]
-        fig = SubPlanFigures(
-            code,
-            _name(budget, code),
-            sum(b.total(recurrent=True) for b in blocks),
-            sum(b.total(recurrent=False) for b in blocks),
-            approved=budget.approved.get(code),
-        )
+        recurrent = sum(b.total(recurrent=True) for b in blocks)
+        capital = sum(b.total(recurrent=False) for b in blocks)
+        approved = budget.approved.get(code)
+        if approved is not None:
+            recurrent, capital = approved_split(recurrent, capital, approved)
+        fig = SubPlanFigures(code, _name(budget, code), recurrent, capital, approved=approved)
         for row in ledger.rows:
             if row.code == code.upper():
                 if row.capital:
@@ -134,7 +141,10 @@ def compute(
     if paid is not None:
         result.next = tranches.next_tranche(plan, paid, result.spent)
     if any(r.approved is not None for r in rows):
-        result.notes.append("核撥預算依各子計畫概算表（y-1）金額；y-2 已填核定金額者另列「核定金額」")
+        result.notes.append(
+            "y-2 已填核定金額的子計畫，核撥預算為核定金額，依概算表經常門、資本門比例分配"
+            "（資本門四捨五入至元）；其餘依概算表（y-1）編列金額"
+        )
     else:
         result.notes.append("y-2 尚未填核定金額，核撥預算依各子計畫概算表（y-1）編列金額")
     result.flags = flags(budget, ledger, rows, as_of)

@@ -22,7 +22,23 @@ from youzhi.progress import (
     Progress,
 )
 
-WIDTHS = {1: 12, 2: 26, 3: 12, 4: 14, 5: 14, 6: 10, 7: 14, 8: 14, 9: 10}
+WIDTHS = {1: 12, 2: 26, 3: 12, 4: 14, 5: 14, 6: 10, 7: 14, 8: 14, 9: 10, 10: 0, 11: 0}
+# Hidden helper columns J, K: the y-1 經常門 / 資本門 budget of the sub-plan (元).
+HELPERS = ("概算表經常門(元)", "概算表資本門(元)")
+
+
+def approved_cells(budget: Budget, y2_name: str = computed.Y2_NAME) -> dict[str, str]:
+    """{code: reference of its y-2 核定金額 cell}, located in the y-2 spec (the sheet template and
+    repair write)."""
+    spec = computed.y2_sheet(budget)
+    header = next((c for c in spec.cells if c.value == "核定金額"), None)
+    if header is None:
+        return {}
+    return {
+        str(c.value): computed.ref(y2_name, header.col, c.row, absolute=True)
+        for c in spec.cells
+        if c.col == 1 and c.row > header.row and isinstance(c.value, str)
+    }
 
 
 def _ledger_range(col: str, last: int, sheet: str = LEDGER_NAME) -> str:
@@ -47,7 +63,12 @@ def _verdict_formula(p: Progress, spent: str) -> tuple[str, str]:
 
 
 def progress_sheet(
-    budget: Budget, p: Progress, *, ledger_last: int | None = None, ledger_name: str = LEDGER_NAME
+    budget: Budget,
+    p: Progress,
+    *,
+    ledger_last: int | None = None,
+    ledger_name: str = LEDGER_NAME,
+    y2_name: str = computed.Y2_NAME,
 ) -> SheetSpec:
     last = ledger_last or FIRST_ROW + DEFAULT_ROWS - 1
     s = SheetSpec(PROGRESS_NAME, column_widths=dict(WIDTHS), fit_height=0)
@@ -83,8 +104,11 @@ def progress_sheet(
     s.merges.append((5, 2, 5, 9))
     s.add(7, 1, "II. 經費執行檢核", "label_bold")
     _table_header(s)
+    approved = approved_cells(budget, y2_name)
+    for col, text in enumerate(HELPERS, start=10):
+        s.add(TABLE_HEADER_ROW + 1, col, text, "header")
     for r, fig in zip(rows, p.rows, strict=True):
-        _code_row(s, r, budget, fig, last, ledger_name)
+        _code_row(s, r, budget, fig, last, ledger_name, approved.get(fig.code))
     _total_row(s, total_row, p)
     foot = total_row + 2
     s.add(
@@ -114,26 +138,41 @@ def _table_header(s: SheetSpec) -> None:
             s.add(h + 1, start + i, text, "header")
 
 
-def _code_row(s: SheetSpec, r: int, budget: Budget, fig, last: int, ledger: str) -> None:
+def _budget_formulas(r: int, approved: str | None) -> tuple[str, str]:
+    """核撥預算 of 經常門 and 資本門: the y-1 budget (hidden J, K), or the y-2 核定金額 split alike."""
+    if approved is None:
+        return f"=$J{r}", f"=$K{r}"
+    yuan = f"ROUND({approved}*1000,0)"
+    capital = f'=IF({approved}="",$K{r},IF($J{r}+$K{r}=0,0,ROUND($K{r}*{yuan}/($J{r}+$K{r}),0)))'
+    recurrent = f'=IF({approved}="",$J{r},{yuan}-$G{r})'
+    return recurrent, capital
+
+
+def _code_row(
+    s: SheetSpec, r: int, budget: Budget, fig, last: int, ledger: str, approved: str | None
+) -> None:
     blocks = [b for b in budget.sheets if b.code == fig.code and b.layout is not None]
+    planned = (sum(b.total(recurrent=True) for b in blocks), sum(b.total(recurrent=False) for b in blocks))
+    for col, recurrent, cached in ((10, True, planned[0]), (11, False, planned[1])):
+        s.add(
+            r,
+            col,
+            formula=f"=ROUND({computed.total_expr(blocks, recurrent=recurrent)}*1000,0)",
+            cached=cached,
+        )
     amount, code, kind = (_ledger_range(c, last, ledger) for c in ("amount", "code", "kind"))
     capital = f'SUMIFS({amount},{code},$A{r},{kind},"資本門")'
     s.add(r, 1, fig.code, "cell_center")
     s.add(r, 2, fig.name, "cell")
     s.add(r, 3, None, "input_text")
-    for start, recurrent, budgeted, spent in (
-        (4, True, fig.budget_recurrent, fig.spent_recurrent),
-        (7, False, fig.budget_capital, fig.spent_capital),
+    budget_formulas = _budget_formulas(r, approved)
+    for start, formula, budgeted, spent in (
+        (4, budget_formulas[0], fig.budget_recurrent, fig.spent_recurrent),
+        (7, budget_formulas[1], fig.budget_capital, fig.spent_capital),
     ):
         b, e = computed.get_column_letter(start), computed.get_column_letter(start + 1)
-        s.add(
-            r,
-            start,
-            formula=f"=ROUND({computed.total_expr(blocks, recurrent=recurrent)}*1000,0)",
-            cached=budgeted,
-            style="yuan",
-        )
-        used = f"=SUMIFS({amount},{code},$A{r})-{capital}" if recurrent else f"={capital}"
+        s.add(r, start, formula=formula, cached=budgeted, style="yuan")
+        used = f"=SUMIFS({amount},{code},$A{r})-{capital}" if start == 4 else f"={capital}"
         s.add(r, start + 1, formula=used, cached=spent, style="yuan")
         s.add(
             r,
@@ -175,7 +214,9 @@ def _total_row(s: SheetSpec, r: int, p: Progress) -> None:
         )
 
 
-def execution_sheets(budget: Budget, ledger=None, *, paid: int | None = None) -> list[SheetSpec]:
+def execution_sheets(
+    budget: Budget, ledger=None, *, paid: int | None = None, y2_name: str = computed.Y2_NAME
+) -> list[SheetSpec]:
     """支用明細 (empty, or as found) and 執行進度報告表 for a workbook (template or repair hook)."""
     from youzhi.ledger import Ledger, ledger_sheet
     from youzhi.progress import compute
@@ -185,7 +226,9 @@ def execution_sheets(budget: Budget, ledger=None, *, paid: int | None = None) ->
     p = compute(budget, found, paid=paid)
     sheets = [] if ledger is not None and ledger.sheet else [ledger_sheet(budget, codes(budget))]
     last = found.last_row if found.sheet else None
-    sheets.append(progress_sheet(budget, p, ledger_last=last, ledger_name=found.sheet or LEDGER_NAME))
+    sheets.append(
+        progress_sheet(budget, p, ledger_last=last, ledger_name=found.sheet or LEDGER_NAME, y2_name=y2_name)
+    )
     return sheets
 
 
@@ -193,11 +236,13 @@ def add_execution_sheets(wb, path: str, budget: Budget, write) -> list[str]:
     """The ``repair --with-ledger`` hook: add 支用明細 / 執行進度報告表 when missing (an existing
     ledger is never touched); ``write(ws, spec)`` is repair's spec writer. Returns the names added."""
     from youzhi.ledger import read_ledger
+    from youzhi.reader import summary_sheet_names
     from youzhi.sheets import load_grids
 
-    ledger = read_ledger(load_grids(path))
+    grids = load_grids(path)
+    y2_name = summary_sheet_names(grids).get("y-2", computed.Y2_NAME)
     added = []
-    for spec in execution_sheets(budget, ledger):
+    for spec in execution_sheets(budget, read_ledger(grids), y2_name=y2_name):
         if spec.name in wb.sheetnames:
             continue
         write(wb.create_sheet(spec.name), spec)
