@@ -26,8 +26,15 @@ def settled(tmp_path_factory):
         "low": (LOW, LOW_ROWS, ["--paid", "1000000", "--reason", "部分研習因故停辦"]),
     }
     out = {}
+    cases["approved"] = (PARTLY, PARTLY_ROWS, ["--paid", "1800000"])
     for name, (blocks, rows, extra) in cases.items():
-        source = workbook(root / f"{name}.xlsx", blocks, rows, paid=1_800_000 if name == "partly" else None)
+        source = workbook(
+            root / f"{name}.xlsx",
+            blocks,
+            rows,
+            paid=1_800_000 if name == "partly" else None,
+            approved={"A": 2900} if name == "approved" else None,
+        )
         dest = root / f"{name}-結算表.xlsx"
         data = _run(["settle", str(source), "-o", str(dest), *extra, "--json"])
         out[name] = (data, dest)
@@ -82,6 +89,18 @@ def test_partly_subsidised_with_money_left_and_a_tranche_unpaid(settled):
     assert sum(shares.values()) == 2_600_000
     assert data["請購未付"] == 50_000
     assert data["需說明原因"] is False  # 2,600,000 / 3,000,000 = 86.67 %
+
+
+def test_approved_amount_is_a(settled):
+    data = settled["approved"][0]
+    # y-2 核定金額 2,900,000 split like the budget (tests/test_progress.py): 2,416,667 + 483,333
+    assert (data["業務費"]["A"], data["設備及投資"]["A"]) == (2_416_667, 483_333)
+    # D = 2,000,000 / 2,900,000 = 0.689655… → 68.97 %; F = 2,900,000 − 2,600,000 = 300,000;
+    # G = 300,000 × 0.6897 − (2,000,000 − 1,800,000) = 206,910 − 200,000 = 6,910
+    total = data["合計"]
+    assert (total["A"], total["D"], total["F"], total["G"]) == (2_900_000, "68.97%", 300_000, 6_910)
+    assert data["附註"] == "A 依 y-2 核定金額"
+    assert settled["partly"][0]["附註"] == "y-2 未填核定金額，A 依概算表編列金額"
 
 
 def test_low_rate_needs_an_explanation(settled, tmp_path, capsys):

@@ -55,6 +55,7 @@ class Settlement:
     shares: list[tuple[str, int]]  # 支出機關分攤表 (empty for a fully subsidised plan)
     reason: str = ""
     requested: int = 0  # 請購 rows left out of E
+    note: str = ""  # where A comes from
 
     @property
     def total(self) -> Row:
@@ -84,7 +85,8 @@ def ratio(part: int, whole: int) -> Decimal:
 
 
 def _share_amounts(budget: Budget, spent: int, whole: int) -> list[tuple[str, int]]:
-    """E split by each source's share of A; the ministry takes the remainder so the total is E."""
+    """E split by each source's share of the budget (``whole``); the ministry takes the remainder, so the
+    total is E."""
     if not whole:
         return []
     by_source = {s: sum(line.amount for line in budget.lines if line.source == s) for s in forms.SOURCES}
@@ -96,11 +98,28 @@ def _share_amounts(budget: Budget, spent: int, whole: int) -> list[tuple[str, in
     return [(SHARE_NAMES[forms.MINISTRY], spent - sum(a for _, a in others)), *others]
 
 
+def approved_amounts(budget: Budget) -> tuple[int, int]:
+    """A of 業務費 and 設備及投資: per sub-plan its y-2 核定金額 split like its y-1 budget
+    (``progress.approved_split``), else the y-1 budget."""
+    from youzhi.progress import approved_split
+    from youzhi.rollup import codes
+
+    recurrent = capital = 0
+    for code in codes(budget):
+        blocks = [b for b in budget.sheets if b.code == code]
+        rec, cap = sum(b.total(recurrent=True) for b in blocks), sum(b.total(recurrent=False) for b in blocks)
+        if code in budget.approved:
+            rec, cap = approved_split(rec, cap, budget.approved[code])
+        recurrent, capital = recurrent + rec, capital + cap
+    return recurrent, capital
+
+
 def settle(budget: Budget, ledger: Ledger, *, paid: int, reason: str = "") -> Settlement:
     rows = []
+    approved = approved_amounts(budget)
     for label, recurrent in (("業務費", True), ("設備及投資", False)):
         lines = [line for line in budget.lines if line.recurrent is recurrent]
-        a = sum(line.amount for line in lines)
+        a = approved[0 if recurrent else 1]
         b = sum(line.amount for line in lines if line.source == forms.MINISTRY)
         e = sum(
             r.amount for r in ledger.rows if r.status != REQUESTED and (r.kind == CAPITAL) is not recurrent
@@ -117,9 +136,10 @@ def settle(budget: Budget, ledger: Ledger, *, paid: int, reason: str = "") -> Se
         shares=[],
         reason=reason.strip(),
         requested=sum(r.amount for r in ledger.rows if r.status == REQUESTED),
+        note="A 依 y-2 核定金額" if budget.approved else "y-2 未填核定金額，A 依概算表編列金額",
     )
     if result.total.d < 1:
-        result.shares = _share_amounts(budget, result.total.e, result.total.a)
+        result.shares = _share_amounts(budget, result.total.e, sum(line.amount for line in budget.lines))
     return result
 
 
@@ -144,4 +164,5 @@ def to_json(s: Settlement) -> dict:
         "原因說明": s.reason,
         "支出機關分攤表": [{"機關": n, "金額": a} for n, a in s.shares],
         "請購未付": s.requested,
+        "附註": s.note,
     }
