@@ -57,3 +57,14 @@ def test_local_government_tranches_and_thresholds():
 def test_bad_recipient_is_refused():
     with pytest.raises(ValueError):
         schedule(1, "nobody")
+
+
+def test_partly_paid_tranche_shows_what_is_left():
+    plan = schedule(2_000_000)
+    # 1,800,000 of the single 2,000,000 tranche paid: 200,000 left, nothing to wait for
+    rest = next_tranche(plan, 1_800_000, 1_000_000)
+    assert (rest.number, rest.amount) == (1, 200_000)
+    assert rest.message() == "第 1 期款尚未撥足，尚餘 200,000 元"
+    six = schedule(6_000_000)
+    # 4,000,000 paid (first tranche 3,600,000 + 400,000 of the second): 2,000,000 of the 2nd left
+    assert next_tranche(six, 4_000_000, 2_800_000).amount == 2_000_000

@@ -84,7 +84,7 @@ def execution_rate(spent: int, paid: int) -> Fraction | None:
 @dataclass(frozen=True)
 class NextTranche:
     number: int | None  # 1-based number of the next tranche, None when all are paid
-    amount: int  # 元
+    amount: int  # 元 still to be paid up to the end of that tranche
     threshold: Fraction | None  # rate needed (None: first tranche, nothing to wait for)
     rate: Fraction | None  # 已撥經費執行率 now
     allowed: bool
@@ -93,6 +93,8 @@ class NextTranche:
         if self.number is None:
             return "各期款均已撥付"
         if self.threshold is None:
+            if self.rate is not None:  # part of the first tranche is paid
+                return f"第 1 期款尚未撥足，尚餘 {self.amount:,} 元"
             return f"可請撥第 1 期款 {self.amount:,} 元"
         needed = f"{float(self.threshold * 100):g}%"
         now = "—" if self.rate is None else f"{float(self.rate * 100):.2f}%"
@@ -106,7 +108,7 @@ def next_tranche(plan: Schedule, paid: int, spent: int) -> NextTranche:
     paid_count = sum(1 for c in plan.cumulative() if c <= paid)
     if paid_count >= len(plan.amounts):
         return NextTranche(None, 0, None, rate, False)
-    amount = plan.amounts[paid_count]
+    amount = plan.cumulative()[paid_count] - max(paid, 0)  # the rest of the next tranche
     if paid_count == 0:
         return NextTranche(1, amount, None, rate, True)
     threshold = Fraction(plan.thresholds[paid_count - 1], 100)
