@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import lo
+import openpyxl
 import pytest
 from execution_builders import (
     ONCE,
@@ -17,20 +19,39 @@ from execution_builders import (
     SIX_M_6999,
     workbook,
 )
+from officialish import official_workbook
 
 from youzhi import cli
-from youzhi.ledger import read_ledger
+from youzhi.ledger import FIRST_ROW, LEDGER_NAME, read_ledger
 from youzhi.progress import PROGRESS_NAME, compute
 from youzhi.reader import read_grids
+from youzhi.repair import repair_workbook
 from youzhi.sheets import load_grids
 
 needs_lo = pytest.mark.skipif(lo.soffice() is None, reason="LibreOffice not installed")
+
+
+def _official_repaired(root) -> Path:
+    """An official-style workbook (broken summaries), `repair --with-ledger`, then ledger rows typed."""
+    source = official_workbook(root / "official-src.xlsx", academic_year=114, blocks=PARTLY)
+    out = root / "official.xlsx"
+    repair_workbook(source, out, with_ledger=True)
+    wb = openpyxl.load_workbook(out)
+    ws = wb[LEDGER_NAME]
+    for i, (when, *rest) in enumerate(PARTLY_ROWS):
+        for col, value in enumerate((datetime.fromisoformat(when), *rest), start=1):
+            ws.cell(FIRST_ROW + i, col).value = value
+    wb[PROGRESS_NAME]["B4"].value = 1_800_000
+    wb.save(out)
+    return out
 
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory):
     root = tmp_path_factory.mktemp("progress")
     return {
+        "official": _official_repaired(root),
+        "empty": workbook(root / "empty.xlsx", ONCE, []),
         "once": workbook(root / "once.xlsx", ONCE, ONCE_ROWS, paid=500_000),
         "six70": workbook(root / "six70.xlsx", SIX_M, SIX_M_70, paid=3_600_000),
         "six6999": workbook(root / "six6999.xlsx", SIX_M, SIX_M_6999, paid=3_600_000),
@@ -110,6 +131,10 @@ def test_sheet_formulas_agree_with_cli(books, recalculated, capsys):
     assert six70["E4"] == "已撥經費執行率達70%，可請撥次一期款"
     assert six6999["E4"] == "已撥經費執行率未達70%，尚不可請撥次一期款"
     # partly: 經常門 2,000,000 + 500,000 = 2,500,000 budget; spent 1,800,000 + 400,000 = 2,200,000 → 88 %
+    # (the official-style workbook repaired with --with-ledger holds the same lines and rows)
+    assert recalculated["official"][0][PROGRESS_NAME]["D10"] == 2_500_000
+    assert recalculated["official"][0][PROGRESS_NAME]["E4"] == "補助款一次撥付，無次期款"
+    assert recalculated["empty"][0][PROGRESS_NAME]["E10"] == 0
     partly = recalculated["partly"][0][PROGRESS_NAME]
     assert (partly["D10"], partly["E10"]) == (2_500_000, 2_200_000)
     assert partly["F10"] == pytest.approx(0.88)
