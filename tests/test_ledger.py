@@ -99,19 +99,25 @@ def test_flags_over_line_and_capital_as_recurrent_fire(tmp_path):
     rows = [
         ("2025-10-01", "A", "業務費", "講座鐘點費", "經常門", 200_001, "V1", "已支付"),  # budget 200,000
         ("2025-10-02", "A", "設備及投資", "教學設備", "", 10_000, "V2", "已支付"),  # blank → 經常門
+        ("2025-10-03", "B", "業務費", "印刷費", "資本門", 1_000, "V3", "已支付"),
     ]
     path = workbook(tmp_path / "t.xlsx", ONCE, rows)
     over = _flags(path, "over-line")
-    assert [f.message for f in over] == ["子計畫 A「講座鐘點費」支用 200,001 元，超過編列 200,000 元"]
+    assert [f.message for f in over] == [
+        "子計畫 A「講座鐘點費」支用 200,001 元，超過編列 200,000 元",
+        "子計畫 B「印刷費」支用 1,000 元，超過編列 0 元",  # not budgeted at all
+    ]
     capital = _flags(path, "capital-as-recurrent")
     assert any("設備及投資（資本門）支出 10,000 元記為經常門" in f.message for f in capital)
     # 經常門 200,001 + 10,000 = 210,001 > 200,000
     assert any("資本門不得流用至經常門" in f.message for f in capital)
+    assert "業務費（經常門）支出 1,000 元記為資本門" in [f.message for f in _flags(path, "ledger")]
 
 
 def test_flags_quiet_when_spending_follows_the_budget(tmp_path):
     path = workbook(tmp_path / "t.xlsx", PARTLY, PARTLY_ROWS)
     assert _flags(path, "over-line") == [] and _flags(path, "capital-as-recurrent") == []
+    assert _flags(path, "ledger") == []
 
 
 def test_progress_without_a_ledger_is_a_clear_message(tmp_path, capsys):

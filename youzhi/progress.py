@@ -159,6 +159,10 @@ def flags(budget: Budget, ledger: Ledger, rows: list[SubPlanFigures], as_of: dat
         cell = f"{computed.get_column_letter(LCOL['amount'])}{row.row}"
         if row.code not in known:
             out.append(Flag("ledger", f"子計畫「{row.code}」不在經費表中，未納入執行進度", sheet, cell))
+        if row.category in forms.RECURRENT_CATEGORIES and row.capital:
+            out.append(
+                Flag("ledger", f"{row.category}（經常門）支出 {row.amount:,} 元記為資本門", sheet, cell)
+            )
         if row.category == forms.CAPITAL and not row.capital:
             out.append(
                 Flag(
