@@ -31,7 +31,7 @@ EXPECTED_MODULES = {
     *("ThisWorkbook", "Sheet1", "YouzhiRibbon", "YouzhiEvents"),
     *("xlwings", "Dictionary", "xlwings_udfs"),
 }
-RIBBON_LABELS = {"檢核", "彙總/修復", "新年度範本", "批次檢核", "清除標示", "比較版本"}
+RIBBON_LABELS = {"檢核", "彙總/修復", "新年度範本", "批次檢核", "清除標示", "比較版本", "執行進度", "結算表"}
 
 
 def _load(name: str, path: Path):

@@ -399,17 +399,22 @@ def repair_workbook(
     school: School | None = None,
     programme: str | None = None,
     academic_year: int | None = None,
+    with_ledger: bool = False,
 ) -> RepairReport:
-    """Write a repaired copy of ``src`` to ``dest`` (``src`` itself is never modified)."""
+    """Write a repaired copy of ``src`` to ``dest`` (``src`` itself is never modified).
+
+    ``with_ledger`` adds 支用明細 and 執行進度報告表 when missing (``youzhi.progress_sheet``)."""
     src, dest = os.fspath(src), os.fspath(dest)
     if same_file(src, dest):
         raise YouzhiError("輸出檔不可與原檔相同；要直接修復原檔請用 --in-place")
-    wb, report = _repaired(src, school=school, programme=programme, academic_year=academic_year)
+    wb, report = _repaired(
+        src, school=school, programme=programme, academic_year=academic_year, with_ledger=with_ledger
+    )
     save_atomically(wb, dest, cached=report.cached)
     return report
 
 
-def _repaired(src: str, **options) -> tuple[object, RepairReport]:
+def _repaired(src: str, *, with_ledger: bool = False, **options) -> tuple[object, RepairReport]:
     """The repaired workbook (in memory) and what was done."""
     kind = (
         check_file(src) if check_file is not None else ("xlsm" if src.lower().endswith(".xlsm") else "xlsx")
@@ -425,6 +430,12 @@ def _repaired(src: str, **options) -> tuple[object, RepairReport]:
     report.cleaned = sorted(read | set(clean_workbook(wb)))
     _repair_y1(wb, budget, report)
     _repair_summaries(wb, budget, report)
+    if with_ledger:
+        from youzhi.progress_sheet import add_execution_sheets
+
+        styles = _Styles()
+        write = lambda ws, spec: _write_spec(ws, spec, styles, report)  # noqa: E731
+        report.created += add_execution_sheets(wb, src, budget, write)
     wb.calculation.fullCalcOnLoad = True
     return wb, report
 
@@ -444,10 +455,14 @@ def save_atomically(wb, dest: str, *, cached: dict | None = None) -> None:
     """Save through a temp file in the destination folder; then add the cached values openpyxl
     cannot write (``cached``: {(sheet, A1): value}) and move the file into place."""
     with atomic_path(dest, os.path.splitext(dest)[1] or ".xlsx") as tmp:
-        wb.save(tmp)
-        fix_package(tmp)  # one shape-id block per comment drawing, as Excel numbers them
-        if cached:
-            add_cached_values(tmp, cached)
+        _save(wb, tmp, cached)
+
+
+def _save(wb, path: str, cached: dict | None) -> None:
+    wb.save(path)
+    fix_package(path)  # one shape-id block per comment drawing, as Excel numbers them
+    if cached:
+        add_cached_values(path, cached)
 
 
 _SHEET_ENTRY = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
@@ -523,9 +538,7 @@ def repair_in_place(src, **options) -> RepairReport:
     try:
         mode = os.stat(src).st_mode & 0o7777  # the repaired file keeps the original's permissions
         with atomic_path(src, os.path.splitext(src)[1] or ".xlsx", mode) as tmp:
-            wb.save(tmp)
-            if report.cached:
-                add_cached_values(tmp, report.cached)
+            _save(wb, tmp, report.cached)
             make_backup(src, made)
     except BaseException:
         for name in made:

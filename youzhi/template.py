@@ -282,8 +282,11 @@ def write_template(
     school: School | None = None,
     counts: LineCounts = DEFAULT_COUNTS,
     fill: Fill | None = None,
+    with_ledger: bool = False,
 ) -> Path:
     """Write a budget workbook to ``path`` (atomically) and return the path.
+
+    ``with_ledger`` adds 支用明細 and 執行進度報告表 (``youzhi.progress_sheet``) after y-4.
 
     Without ``fill`` it is the clean template; with it, the lines are typed in and every computed cell
     carries the roll-up's figure as cached value.
@@ -301,12 +304,19 @@ def write_template(
     dest = Path(path)
     if not dest.parent.is_dir():
         raise YouzhiError(f"輸出資料夾不存在：{dest.parent}")
+    extra = []
+    if with_ledger:
+        from youzhi.progress_sheet import execution_sheets
+
+        extra = execution_sheets(budget)
     with atomic_path(dest, ".xlsx") as tmp:
-        write_workbook(tmp, budget, y1_sheets)
+        write_workbook(tmp, budget, y1_sheets, extra)
     return dest
 
 
-def write_workbook(path: str, budget: Budget, y1_sheets: list[SheetSpec]) -> None:
+def write_workbook(
+    path: str, budget: Budget, y1_sheets: list[SheetSpec], extra: list[SheetSpec] = ()
+) -> None:
     workbook = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False})
     prog = forms.programme(budget.programme, budget.academic_year)
     workbook.set_properties(
@@ -328,6 +338,7 @@ def write_workbook(path: str, budget: Budget, y1_sheets: list[SheetSpec]) -> Non
         by_name[computed.Y2_NAME],
         by_name[computed.Y3_NAME],
         by_name[computed.Y4_NAME],
+        *extra,
         by_name[computed.PARAM_NAME],
         computed.fingerprint_sheet(budget, TEMPLATE_VERSION),
     ]

@@ -59,6 +59,15 @@ Public Sub OnCompareVersions(control As IRibbonControl)
         other = .SelectedItems(1)
     End With
     RunPython "import macros; macros.compare_versions(" & PyText(other) & ")"
+Public Sub OnProgress(control As IRibbonControl)
+    RunPython "import macros; macros.progress()"
+End Sub
+
+Public Sub OnSettle(control As IRibbonControl)
+    Dim paid As String, reason As String
+    paid = InputBox("教育部撥付金額（元）；空白則取「執行進度報告表」的已撥經費", "收支結算表")
+    reason = InputBox("執行率未達 80% 之原因說明（達 80% 者免填）", "收支結算表")
+    RunPython "import macros; macros.settle(" & PyText(paid) & ", " & PyText(reason) & ")"
 End Sub
 
 Private Function PyText(ByVal text As String) As String

@@ -19,6 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="直接修復原檔，原檔備份為 IN.xlsx.bak（已有備份時為 IN.xlsx.2.bak …，不覆蓋舊備份）",
     )
     parser.add_argument("--force", action="store_true", help="輸出檔已存在時覆寫（不可覆寫原檔）")
+    parser.add_argument(
+        "--with-ledger", action="store_true", help="加入「支用明細」與「執行進度報告表」（已有者不動）"
+    )
     add_school_arguments(parser)
 
 
@@ -26,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from youzhi.repair import repair_in_place, repair_workbook  # openpyxl: imported when used
 
     options = {"school": school_option(args), "programme": args.programme, "academic_year": args.year}
+    options["with_ledger"] = args.with_ledger
     if args.in_place:
         report = repair_in_place(args.file, **options)
         where = f"{args.file}（原檔備份為 {report.backup}）"

@@ -21,6 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--authority", default=None, help="主管機關：國立｜直轄市立｜縣市立｜私立")
     parser.add_argument("--subplans", default=None, help="子計畫代碼，以逗號分隔，例如 A-1,A-2,B,C,D")
     parser.add_argument("--lines", default="15,5,8", help="每張 y-1 的空白列數：業務費,獎補助費,設備及投資")
+    parser.add_argument(
+        "--with-ledger", action="store_true", help="加入「支用明細」與「執行進度報告表」（執行年度用）"
+    )
     parser.add_argument("-o", "--output", required=True, help="輸出檔案（.xlsx）")
     parser.add_argument("--force", action="store_true", help="輸出檔已存在時覆寫")
 
@@ -62,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
             codes=codes,
             school=School(args.school.strip(), authority, county),
             counts=_counts(args.lines),
+            with_ledger=args.with_ledger,
         )
     except OSError as exc:
         raise YouzhiError(f"無法寫入 {out}：{exc.strerror or exc}") from None
