@@ -583,6 +583,9 @@ def compare_versions(other=None) -> str:
     message = f"已與「{old_path.name}」比較：{summary}。報告寫在「{report}」。"
     xa.alert(book, message, TITLE)
     _open(report)
+    return message
+
+
 # --------------------------------------------------------------------------- execution year (issue 14)
 
 

@@ -59,6 +59,8 @@ Public Sub OnCompareVersions(control As IRibbonControl)
         other = .SelectedItems(1)
     End With
     RunPython "import macros; macros.compare_versions(" & PyText(other) & ")"
+End Sub
+
 Public Sub OnProgress(control As IRibbonControl)
     RunPython "import macros; macros.progress()"
 End Sub
