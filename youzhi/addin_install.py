@@ -132,10 +132,11 @@ def plan(t: Target, source: Path, python: str) -> list[str]:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    from youzhi.output import atomic_path
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        Path(tmp).write_bytes(data)
 
 
 def install(t: Target, source: Path, python: str) -> list[str]:

@@ -7,7 +7,6 @@ ROUND(F×D − (B − C), 0), the rounding ``youzhi.settle`` does exactly in ``D
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from youzhi.computed import SheetSpec
@@ -131,24 +130,17 @@ def write_settlement(st: Settlement, dest: str | os.PathLike) -> Path:
     """Write the 收支結算表 workbook atomically (temp file in the target folder, then rename)."""
     import xlsxwriter
 
+    from youzhi.output import atomic_path
     from youzhi.template import FIXED_TIME, write_sheet
 
     dest = Path(dest)
     if not dest.parent.is_dir():
         raise YouzhiError(f"輸出資料夾不存在：{dest.parent}")
-    fd, tmp = tempfile.mkstemp(prefix=".yz-", suffix=".xlsx", dir=dest.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dest, ".xlsx") as tmp:
         workbook = xlsxwriter.Workbook(tmp, {"strings_to_numbers": False, "strings_to_formulas": False})
         workbook.set_properties(
             {"title": "教育部補(捐)助經費收支結算表", "author": "youzhi", "created": FIXED_TIME}
         )
         write_sheet(workbook, settle_sheet(st), {})
         workbook.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    except OSError as exc:
-        raise YouzhiError(f"無法寫入 {dest}：{exc.strerror or exc}") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return dest
