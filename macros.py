@@ -473,16 +473,19 @@ def YZ_MATCH(subsidy, county, academic_year=None, programme=None):
 def YZ_CAP(item, kind=None, programme=None, academic_year=None):
     """The standard's per-unit cap of an item in 千元 (``kind``: 內聘, 外聘 … where it has cases)."""
     from validators.ruleset import rules_for
+    from youzhi import items
 
     name = normalise_text(str(item or ""))
     wanted = normalise_text(str(kind or ""))
+    programme_id, year = _programme(programme), _udf_year(academic_year)
+    standard = items.identify(programme_id, year, None, name).standard or name
     caps = []
-    for rule in rules_for(_programme(programme), _udf_year(academic_year)):
+    for rule in rules_for(programme_id, year):
         if rule.kind == "equipment_cap" and isinstance(rule.limit, int):
             if _names_equipment(rule.params, name):
                 return yuan_to_cell(rule.limit)
             continue
-        if rule.kind not in ("unit_cap", "unit_range") or name not in rule.items:
+        if rule.kind not in ("unit_cap", "unit_range") or standard not in rule.items:
             continue
         for entry in rule.params.get("cases", []):
             if wanted and wanted == entry.get("label"):
