@@ -210,9 +210,11 @@ def repair() -> str:
         xa.add_names(book, names)
         xa.add_validations(book, school_spec)
         added = f"，並新增「{school_spec.name}」與隱藏的「{params.name}」工作表"
-    elif _labels_match(school, school_spec):
-        xa.write_cells(book, [c for c in school_spec.cells if c.formula is not None])
-        done.append(SCHOOL_SHEET)
+    else:
+        _write_lookup_tables(book, budget)
+        if _labels_match(school, school_spec):
+            xa.write_cells(book, [c for c in school_spec.cells if c.formula is not None])
+            done.append(SCHOOL_SHEET)
     total = yuan_to_cell(rollup.grand_total(budget))
     message = (
         f"已重寫 {written} 個 y-1 計算儲存格，{'' if added else '並'}重建 {'、'.join(done)}{added}。"
@@ -220,6 +222,19 @@ def repair() -> str:
     )
     xa.alert(book, message, TITLE)
     return message
+
+
+def _write_lookup_tables(book, budget) -> None:
+    """Our 參數 is there: its lookup tables get the written item and source forms of this workbook
+    (``computed.lookup_tables``), as ``youzhi repair`` does, so y-2/y-3/y-4 agree with the roll-up."""
+    from youzhi import computed
+
+    sheets = xa.sheet_names(book)
+    title = next((t for t in (computed.PARAM_NAME, f"{computed.PARAM_NAME}(youzhi)") if t in sheets), None)
+    if title is not None:
+        cells, names = computed.lookup_tables(budget, title)
+        xa.write_cells(book, cells)
+        xa.add_names(book, names)
 
 
 def _match_text(match) -> str:

@@ -209,3 +209,55 @@ def source_written_forms() -> dict[str, list[str]]:
     for source, written in _data().get("sources", {}).items():
         out[source] += written
     return out
+
+
+# --------------------------------------------------------------------------- the workbook's lookup tables
+
+TABLE_CAPACITY = 400  # rows of each lookup table on 參數 (the workbook names cover all of them)
+_WILDCARDS = re.compile(r"([~*?])")
+
+
+def criterion(text: object) -> str | None:
+    """``text`` as a SUMIF criterion that matches exactly that cell text (``~``-escaped wildcards), or
+    None when no criterion can: blank, a leading = < > (read as an operator), or over 255 characters."""
+    t = str(text or "")
+    if not t.strip() or t[0] in "=<>" or len(t) > 255:
+        return None
+    return _WILDCARDS.sub(r"~\1", t)
+
+
+def _table_rows(groups: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(criterion, target) rows, one per written form; SUMIF ignores case, so one row per case-folded
+    criterion (the first target wins; ``identify`` folds case too, so they never disagree)."""
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for target, written in groups.items():
+        for text in written:
+            crit = criterion(text)
+            if crit is not None and crit.casefold() not in seen:
+                seen.add(crit.casefold())
+                rows.append((crit, target))
+    return rows[:TABLE_CAPACITY]
+
+
+def item_table(budget) -> list[tuple[str, str]]:
+    """What the y-4 formulas look up: every written form that lands in a standard row, from the shipped
+    tables and from the budget's recurrent lines as their cells are written."""
+    groups = standard_written_forms(budget.programme, budget.academic_year)
+    for line in budget.lines:
+        if line.recurrent:
+            written = line.raw_item or line.item
+            row = y4_row(budget.programme, budget.academic_year, line.category, written)
+            if row in groups:
+                groups[row].append(written)
+    return _table_rows(groups)
+
+
+def source_table(budget) -> list[tuple[str, str]]:
+    """What the y-2/y-3 formulas look up: every written form of 配合款, 自籌款 and 其他補助款 (shipped and
+    in the budget's lines); 教育部補助款 is the rest (blank, its own forms and unrecognised text)."""
+    groups = {s: w for s, w in source_written_forms().items() if s != forms.MINISTRY}
+    for line in budget.lines:
+        if line.source in groups and line.raw_source:
+            groups[line.source].append(line.raw_source)
+    return _table_rows(groups)

@@ -240,6 +240,7 @@ def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
     school_spec = retarget(specs[computed.SCHOOL_NAME], computed.Y2_NAME, y2_title)
     if SCHOOL_SHEET in wb.sheetnames:
         _repair_school_sheet(wb[SCHOOL_SHEET], school_spec, report)
+        _repair_lookup_tables(wb, budget, report)
     else:
         _add_school_block(wb, budget, school_spec, styles, report)
 
@@ -287,6 +288,36 @@ def _add_school_block(wb, budget: Budget, spec: computed.SheetSpec, styles, repo
         ws = wb.create_sheet(sheet_spec.name)
         report.created.append(sheet_spec.name)
         _write_spec(ws, sheet_spec, styles, report)
+    for name, refers_to in names.items():
+        if name not in wb.defined_names:
+            wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
+
+
+def _param_title(wb) -> str | None:
+    """The title of our 參數 sheet: where our names point, else a sheet called 參數."""
+    for name in (*computed.ITEM_TABLE_NAMES, "yz_sources"):
+        if name in wb.defined_names:
+            sheet = wb.defined_names[name].attr_text.rpartition("!")[0]
+            title = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
+            if title in wb.sheetnames:
+                return title
+    return computed.PARAM_NAME if computed.PARAM_NAME in wb.sheetnames else None
+
+
+def _repair_lookup_tables(wb, budget: Budget, report: RepairReport) -> None:
+    """A workbook that has our 基本資料 keeps its 參數, but the lookup tables there (written item and
+    經費來源 forms → y-4 row / source, youzhi.computed.lookup_tables) are rewritten with the forms this
+    workbook's lines use, so its formulas put every line where the roll-up does; names an older file
+    lacks are added."""
+    title = _param_title(wb)
+    if title is None:
+        title = _free_title(wb.sheetnames, computed.PARAM_NAME)
+        wb.create_sheet(title).sheet_state = "hidden"
+        report.created.append(title)
+    ws = wb[title]
+    cells, names = computed.lookup_tables(budget, title)
+    for cs in cells:
+        ws.cell(cs.row, cs.col).value = cs.value or None
     for name, refers_to in names.items():
         if name not in wb.defined_names:
             wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))

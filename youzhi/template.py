@@ -139,6 +139,7 @@ PORTABLE_FUNCTIONS = frozenset(
         "SUM",
         "SUMIF",
         "SUMIFS",
+        "SUMPRODUCT",  # SUMPRODUCT(SUMIF(…, lookup table, …)*(…)): y-2/y-3/y-4 through 參數 (computed.py)
         "COUNT",
         "ROUND",
         "ROUNDUP",
