@@ -191,16 +191,28 @@ def source_of(text: object) -> tuple[str, bool]:
 # --------------------------------------------------------------------------- what formulas look up
 
 
+_FULL_WIDTH = str.maketrans({"/": "／", "(": "（", ")": "）", ",": "，"})
+
+
+def _typed(forms_: list[str]) -> list[str]:
+    """Each form, then as typed with a Chinese keyboard (／ （ ） ，) and with 台 for 臺, when different."""
+    out = list(forms_)
+    for text in forms_:
+        for variant in (text.translate(_FULL_WIDTH), text.replace("臺", "台")):
+            if variant not in out:
+                out.append(variant)
+    return out
+
+
 def standard_written_forms(programme: str, academic_year: int) -> dict[str, list[str]]:
-    """y-4 row → the written forms the shipped tables resolve to it by name (long name, parts, aliases)."""
+    """y-4 row → the written forms the shipped tables resolve to it by name (long name, parts, aliases,
+    each also with full-width punctuation)."""
     standard = forms.recurrent_items(programme, academic_year)
-    out: dict[str, list[str]] = {item: [item] for item in standard}
-    for item in standard:
-        out[item] += _parts(item)
+    out: dict[str, list[str]] = {item: [item, *_parts(item)] for item in standard}
     for alias, item in _data().get("aliases", {}).items():
         if item in out:
             out[item].append(alias)
-    return out
+    return {item: _typed(written) for item, written in out.items()}
 
 
 def source_written_forms() -> dict[str, list[str]]:
@@ -208,7 +220,7 @@ def source_written_forms() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {s: [s] for s in forms.SOURCES}
     for source, written in _data().get("sources", {}).items():
         out[source] += written
-    return out
+    return {source: _typed(written) for source, written in out.items()}
 
 
 # --------------------------------------------------------------------------- the workbook's lookup tables
