@@ -656,7 +656,8 @@ def y4_sheet(budget: Budget) -> SheetSpec:
         "說明：1. 為了協助及早完成經費核定，請學校加總各子計畫之經費項目。",
         "2. 總計為各子計畫之經費加總。(例如：講座鐘點費A-1,A-2..B-1,B-2,..C-1,C-2...之加總)",
         "3. 比例：子計畫經費項目之總計 / 經常門總計。",
-        f"4. {rollup.OTHER_ITEMS}：經常門中名稱不在經費編列基準表之項目，使各列合計等於經常門總計。",
+        f"4. {rollup.OTHER_ITEMS}：經常門中名稱無法歸入經費編列基準表項目者"
+        "（名稱寫法對照見隱藏的「參數」工作表），使各列合計等於經常門總計。",
     )
     for i, text in enumerate(notes):
         s.add(total_row + 2 + i, 1, text, "note")

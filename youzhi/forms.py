@@ -117,4 +117,3 @@ def category_of(programme_id: str, academic_year: int, item: str) -> str | None:
 
 def source_labels() -> tuple[str, ...]:
     return tuple(tables.load("forms")["source_labels"])
-
