@@ -194,3 +194,14 @@ def test_yz102_says_where_the_line_lands():
     assert "講座鐘點費" in msg and "其他(非基準表項目)" in msg
     assert not [f for f in validators.check_line(SH, Y, "講師費", "節", 1, 1000, "外聘專題講座", OP)
                 if f.rule == "YZ102"]  # fmt: skip
+
+
+def test_the_lookup_tables_do_not_make_the_parameter_sheet_look_like_a_summary(tmp_path):
+    from youzhi.reader import is_summary_sheet
+    from youzhi.sheets import load_grids
+    from youzhi.template import write_template
+
+    path = tmp_path / "t.xlsx"
+    write_template(path, SH, Y)
+    kinds = {g.name: is_summary_sheet(g) for g in load_grids(path).sheets}
+    assert kinds["參數"] is None and kinds["y-4"] == "y-4"

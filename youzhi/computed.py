@@ -166,7 +166,7 @@ ITEM_TABLE_NAMES = ("yz_item_written", "yz_item_row")
 SOURCE_TABLE_NAMES = ("yz_source_written", "yz_source_of")
 TABLE_COLUMNS = {ITEM_TABLE_NAMES: 20, SOURCE_TABLE_NAMES: 23}  # T:U and W:X (first column of each)
 TABLE_HEADERS = {
-    ITEM_TABLE_NAMES: ("項目寫法(比對條件)", "表y-4項目"),
+    ITEM_TABLE_NAMES: ("項目寫法(比對條件)", "彙計項目"),
     SOURCE_TABLE_NAMES: ("經費來源寫法", "經費來源"),
 }
 
