@@ -93,6 +93,8 @@ def test_names_that_do_not_decide_an_item_land_in_other(written, purpose, standa
 
 def test_capital_lines_and_blank_names():
     assert items.identify(SH, Y, CAP, "講座鐘點費").row is None  # 資本門: not in y-4
+    assert items.identify(SH, Y, CAP, "講座 鐘點費").standard == "講座鐘點費"  # the rules still see it
+    assert items.identify(SH, Y, CAP, "材料").standard is None  # aliases only for recurrent lines
     assert items.identify(SH, Y, OP, "").row is None
     assert items.identify(SH, Y, OP, "（）").row == items.OTHER_ITEMS  # written, but names nothing
 

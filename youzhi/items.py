@@ -113,9 +113,10 @@ def identify(
 ) -> Identity:
     """The identity of a line's item; ``category`` None means 'a recurrent line'."""
     text = str(written or "").strip()
-    if category == forms.CAPITAL:
-        return Identity(text, None, None, CAPITAL)
     key = fold(text)
+    if category == forms.CAPITAL:  # not in y-4; a recurrent long name written here is still that item
+        found = _table(programme, academic_year).get(key)
+        return Identity(text, found[0] if found and found[1] == EXACT else None, None, CAPITAL)
     if not key:
         return Identity(text, None, OTHER_ITEMS if text else None, BLANK)
     table = _table(programme, academic_year)

@@ -353,7 +353,8 @@ def _standard_item(text: str, programme: str, academic_year: int, section: str) 
     """The standard name when the written one is it (width, spaces, 台/臺, punctuation aside), else
     the written name (NFKC); ``youzhi.items`` decides."""
     found = items.identify(programme, academic_year, section, text)
-    return found.standard if found.how == items.EXACT else unicodedata.normalize("NFKC", text).strip()
+    exact = found.how == items.EXACT or (found.how == items.CAPITAL and found.standard)
+    return found.standard if exact else unicodedata.normalize("NFKC", text).strip()
 
 
 def _raw(value: object) -> str:
