@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 
 import lo
+import openpyxl
 import pytest
 from builders import filled_template, school_figures, y2_figures, y3_figures, y4_figures, yuan
 from officialish import official_workbook
 
-from youzhi import forms, items, rollup
+from youzhi import computed, forms, items, rollup
 from youzhi.calendar import Semester
 from youzhi.cli import main
 from youzhi.reader import is_summary_sheet, read_budget, read_grids
@@ -81,14 +82,28 @@ def books(tmp_path_factory):
     filled_template(root / "template.xlsx", blocks=TEMPLATE, school=SCHOOL)
     filled_template(root / "only-here.xlsx", blocks=ONLY_HERE, school=SCHOOL)
     repair_workbook(root / "only-here.xlsx", root / "only-here-repaired.xlsx")
+    _as_before_lookup_tables(filled_template(root / "older.xlsx", blocks=OFFICIAL, school=SCHOOL))
+    repair_workbook(root / "older.xlsx", root / "older-repaired.xlsx")
     files = {
         "official": root / "official-repaired.xlsx",
         "template": root / "template.xlsx",
         "only-here": root / "only-here-repaired.xlsx",
         "only-here-unrepaired": root / "only-here.xlsx",
+        "older": root / "older-repaired.xlsx",
     }
     out = lo.recalc(list(files.values()), root / "lo")
     return {name: (path, out[path]) for name, path in files.items()}
+
+
+def _as_before_lookup_tables(path) -> None:
+    """A template written before the lookup tables: no names over them, nothing in 參數 T:X."""
+    wb = openpyxl.load_workbook(path)
+    for name in (*computed.ITEM_TABLE_NAMES, *computed.SOURCE_TABLE_NAMES):
+        del wb.defined_names[name]
+    for row in wb[computed.PARAM_NAME].iter_rows(min_col=20, max_col=24):
+        for cell in row:
+            cell.value = None
+    wb.save(path)
 
 
 def _rollup_json(path, capsys) -> dict:
@@ -114,7 +129,7 @@ def _recalculated(books, name):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("name", ["official", "template", "only-here"])
+@pytest.mark.parametrize("name", ["official", "template", "only-here", "older"])
 def test_libreoffice_puts_every_line_where_rollup_json_does(books, name, capsys):
     written, recalculated, values, titles = _recalculated(books, name)
     assert lo.error_cells(recalculated) == []
