@@ -194,6 +194,14 @@ def lookup_tables(budget: Budget, sheet: str = "參數") -> tuple[list[CellSpec]
     return cells, names
 
 
+def _add_lookup_tables(s: SheetSpec, budget: Budget, names: dict[str, str]) -> None:
+    cells, table_names = lookup_tables(budget, s.name)
+    s.cells += cells
+    names.update(table_names)
+    for col in TABLE_COLUMNS.values():
+        s.column_widths.update({col: 24, col + 1: 24})
+
+
 def _spans(block: SubPlanSheet, recurrent: bool | None) -> list[RowSpan]:
     layout = block.layout
     if layout is None:
@@ -722,14 +730,6 @@ def param_sheet(budget: Budget) -> tuple[SheetSpec, dict[str, str]]:
         names[name] = f"={q}!${letter}$2:${letter}${1 + max(1, len(values))}"
     _add_lookup_tables(s, budget, names)
     return s, names
-
-
-def _add_lookup_tables(s: SheetSpec, budget: Budget, names: dict[str, str]) -> None:
-    cells, table_names = lookup_tables(budget, s.name)
-    s.cells += cells
-    names.update(table_names)
-    for col in TABLE_COLUMNS.values():
-        s.column_widths.update({col: 24, col + 1: 24})
 
 
 SCHOOL_LABELS = ("學校名稱", "主管機關", "所在縣市", "方案", "學年度")

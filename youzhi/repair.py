@@ -240,9 +240,10 @@ def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
     school_spec = retarget(specs[computed.SCHOOL_NAME], computed.Y2_NAME, y2_title)
     if SCHOOL_SHEET in wb.sheetnames:
         _repair_school_sheet(wb[SCHOOL_SHEET], school_spec, report)
-        _repair_lookup_tables(wb, budget, report)
     else:
         _add_school_block(wb, budget, school_spec, styles, report)
+
+    _repair_lookup_tables(wb, budget, report)
 
 
 def _typed_numbers(ws) -> dict[str, float]:
@@ -305,10 +306,10 @@ def _param_title(wb) -> str | None:
 
 
 def _repair_lookup_tables(wb, budget: Budget, report: RepairReport) -> None:
-    """A workbook that has our 基本資料 keeps its 參數, but the lookup tables there (written item and
-    經費來源 forms → y-4 row / source, youzhi.computed.lookup_tables) are rewritten with the forms this
-    workbook's lines use, so its formulas put every line where the roll-up does; names an older file
-    lacks are added."""
+    """The lookup tables on our 參數 (written item and 經費來源 forms → y-4 row / source,
+    youzhi.computed.lookup_tables) hold the forms this workbook's lines use, so its formulas put every
+    line where the roll-up does: an existing 參數 (our 基本資料 is kept) gets them rewritten, a
+    just-added one already has them; names an older file lacks are added."""
     title = _param_title(wb)
     if title is None:
         title = _free_title(wb.sheetnames, computed.PARAM_NAME)
