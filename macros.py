@@ -211,7 +211,8 @@ def repair() -> str:
         xa.add_validations(book, school_spec)
         added = f"，並新增「{school_spec.name}」與隱藏的「{params.name}」工作表"
     else:
-        _write_lookup_tables(book, budget)
+        extra = _write_lookup_tables(book, budget)
+        added = f"，並新增隱藏的「{extra}」工作表" if extra else ""
         if _labels_match(school, school_spec):
             xa.write_cells(book, [c for c in school_spec.cells if c.formula is not None])
             done.append(SCHOOL_SHEET)
@@ -224,17 +225,23 @@ def repair() -> str:
     return message
 
 
-def _write_lookup_tables(book, budget) -> None:
-    """Our 參數 is there: its lookup tables get the written item and source forms of this workbook
-    (``computed.lookup_tables``), as ``youzhi repair`` does, so y-2/y-3/y-4 agree with the roll-up."""
+def _write_lookup_tables(book, budget) -> str:
+    """The lookup tables get the written item and source forms of this workbook
+    (``computed.lookup_tables``), as ``youzhi repair`` does, so y-2/y-3/y-4 agree with the roll-up:
+    rewritten where our names point, else on a hidden sheet of their own. Returns a sheet added, or ""."""
     from youzhi import computed
+    from youzhi.repair import _free_title
 
-    sheets = xa.sheet_names(book)
-    title = next((t for t in (computed.PARAM_NAME, f"{computed.PARAM_NAME}(youzhi)") if t in sheets), None)
-    if title is not None:
-        cells, names = computed.lookup_tables(budget, title)
+    refers = next((n.refers_to for n in book.names if n.name == computed.ITEM_TABLE_NAMES[0]), None)
+    title = computed.table_sheet(refers) if refers else None
+    if title in xa.sheet_names(book):
+        cells, _ = computed.lookup_tables(budget, title)
         xa.write_cells(book, cells)
-        xa.add_names(book, names)
+        return ""
+    spec, names = computed.lookup_sheet(budget, _free_title(xa.sheet_names(book), computed.LOOKUP_SHEET))
+    xa.write_sheet(book, spec)
+    xa.add_names(book, names)
+    return spec.name
 
 
 def _match_text(match) -> str:

@@ -209,3 +209,20 @@ def test_forms_only_the_workbook_knows_need_its_repair(books):
     assert y4[(114, items.OTHER_ITEMS)][0] == 0
     a = y2_figures(after[titles["y-2"]])["A"]
     assert (a[forms.SELF_FUNDED], a[forms.MINISTRY]) == (6000, 1000)
+
+
+def test_an_older_parameter_sheet_is_left_alone_and_the_tables_get_their_own_sheet(tmp_path):
+    path = filled_template(tmp_path / "older.xlsx", blocks=ONLY_HERE, school=SCHOOL)
+    _as_before_lookup_tables(path)
+    report = repair_workbook(path, tmp_path / "out.xlsx")
+    assert computed.LOOKUP_SHEET in report.created
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert all(c.value is None for row in wb[computed.PARAM_NAME].iter_rows(min_col=20) for c in row)
+    tables = wb[computed.LOOKUP_SHEET]
+    assert tables.sheet_state == "hidden"
+    assert ("講座 鐘點費", LECTURE) in {
+        (r[0].value, r[1].value) for r in tables.iter_rows(min_col=20, max_col=21)
+    }
+    assert computed.table_sheet(wb.defined_names["yz_item_written"].attr_text) == computed.LOOKUP_SHEET
+    again = repair_workbook(tmp_path / "out.xlsx", tmp_path / "again.xlsx")  # a second repair reuses it
+    assert computed.LOOKUP_SHEET not in again.created

@@ -194,6 +194,23 @@ def lookup_tables(budget: Budget, sheet: str = "參數") -> tuple[list[CellSpec]
     return cells, names
 
 
+LOOKUP_SHEET = "名稱對照"  # hidden sheet of the lookup tables in a workbook whose 參數 predates them
+
+
+def lookup_sheet(budget: Budget, title: str = LOOKUP_SHEET) -> tuple[SheetSpec, dict[str, str]]:
+    """The lookup tables on a hidden sheet of their own (repair of a workbook whose 參數 lacks them)."""
+    s = SheetSpec(title, hidden=True)
+    names: dict[str, str] = {}
+    _add_lookup_tables(s, budget, names)
+    return s, names
+
+
+def table_sheet(refers_to: str) -> str:
+    """The sheet a workbook name's ``'Sheet'!$A$1:$A$9`` points at."""
+    sheet = refers_to.lstrip("=").rpartition("!")[0]
+    return sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
+
+
 def _add_lookup_tables(s: SheetSpec, budget: Budget, names: dict[str, str]) -> None:
     cells, table_names = lookup_tables(budget, s.name)
     s.cells += cells

@@ -294,34 +294,25 @@ def _add_school_block(wb, budget: Budget, spec: computed.SheetSpec, styles, repo
             wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
 
 
-def _param_title(wb) -> str | None:
-    """The title of our 參數 sheet: where our names point, else a sheet called 參數."""
-    for name in (*computed.ITEM_TABLE_NAMES, "yz_sources"):
-        if name in wb.defined_names:
-            sheet = wb.defined_names[name].attr_text.rpartition("!")[0]
-            title = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
-            if title in wb.sheetnames:
-                return title
-    return computed.PARAM_NAME if computed.PARAM_NAME in wb.sheetnames else None
-
-
 def _repair_lookup_tables(wb, budget: Budget, report: RepairReport) -> None:
-    """The lookup tables on our 參數 (written item and 經費來源 forms → y-4 row / source,
-    youzhi.computed.lookup_tables) hold the forms this workbook's lines use, so its formulas put every
-    line where the roll-up does: an existing 參數 (our 基本資料 is kept) gets them rewritten, a
-    just-added one already has them; names an older file lacks are added."""
-    title = _param_title(wb)
-    if title is None:
-        title = _free_title(wb.sheetnames, computed.PARAM_NAME)
-        wb.create_sheet(title).sheet_state = "hidden"
-        report.created.append(title)
-    ws = wb[title]
-    cells, names = computed.lookup_tables(budget, title)
-    for cs in cells:
-        ws.cell(cs.row, cs.col).value = cs.value or None
+    """The lookup tables (written item and 經費來源 forms → y-4 row / source,
+    ``computed.lookup_tables``) hold the forms this workbook's lines use, so its formulas put every
+    line where the roll-up does. Where our names point (our 參數), they are rewritten; a workbook
+    whose 參數 predates them (left as it is) gets them on a hidden sheet of their own, with the names."""
+    refers = wb.defined_names.get(computed.ITEM_TABLE_NAMES[0])
+    title = computed.table_sheet(refers.attr_text) if refers is not None else None
+    if title in wb.sheetnames:
+        ws = wb[title]
+        cells, _ = computed.lookup_tables(budget, title)
+        for cs in cells:
+            ws.cell(cs.row, cs.col).value = cs.value or None
+        return
+    spec, names = computed.lookup_sheet(budget, _free_title(wb.sheetnames, computed.LOOKUP_SHEET))
+    ws = wb.create_sheet(spec.name)
+    report.created.append(spec.name)
+    _write_spec(ws, spec, _Styles(), report)
     for name, refers_to in names.items():
-        if name not in wb.defined_names:
-            wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
+        wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
 
 
 def school_block(
