@@ -211,9 +211,12 @@ def repair() -> str:
         xa.add_names(book, names)
         xa.add_validations(book, school_spec)
         added = f"，並新增「{school_spec.name}」與隱藏的「{params.name}」工作表"
-    elif _labels_match(school, school_spec):
-        xa.write_cells(book, [c for c in school_spec.cells if c.formula is not None])
-        done.append(SCHOOL_SHEET)
+    else:
+        extra = _write_lookup_tables(book, budget)
+        added = f"，並新增隱藏的「{extra}」工作表" if extra else ""
+        if _labels_match(school, school_spec):
+            xa.write_cells(book, [c for c in school_spec.cells if c.formula is not None])
+            done.append(SCHOOL_SHEET)
     total = yuan_to_cell(rollup.grand_total(budget))
     message = (
         f"已重寫 {written} 個 y-1 計算儲存格，{'' if added else '並'}重建 {'、'.join(done)}{added}。"
@@ -221,6 +224,25 @@ def repair() -> str:
     )
     xa.alert(book, message, TITLE)
     return message
+
+
+def _write_lookup_tables(book, budget) -> str:
+    """The lookup tables get the written item and source forms of this workbook
+    (``computed.lookup_tables``), as ``youzhi repair`` does, so y-2/y-3/y-4 agree with the roll-up:
+    rewritten where our names point, else on a hidden sheet of their own. Returns a sheet added, or ""."""
+    from youzhi import computed
+    from youzhi.repair import _free_title
+
+    refers = next((n.refers_to for n in book.names if n.name == computed.ITEM_TABLE_NAMES[0]), None)
+    title = computed.table_sheet(refers) if refers else None
+    if title in xa.sheet_names(book):
+        cells, _ = computed.lookup_tables(budget, title)
+        xa.write_cells(book, cells)
+        return ""
+    spec, names = computed.lookup_sheet(budget, _free_title(xa.sheet_names(book), computed.LOOKUP_SHEET))
+    xa.write_sheet(book, spec)
+    xa.add_names(book, names)
+    return spec.name
 
 
 def _match_text(match) -> str:
@@ -474,16 +496,19 @@ def YZ_MATCH(subsidy, county, academic_year=None, programme=None):
 def YZ_CAP(item, kind=None, programme=None, academic_year=None):
     """The standard's per-unit cap of an item in 千元 (``kind``: 內聘, 外聘 … where it has cases)."""
     from validators.ruleset import rules_for
+    from youzhi import items
 
     name = normalise_text(str(item or ""))
     wanted = normalise_text(str(kind or ""))
+    programme_id, year = _programme(programme), _udf_year(academic_year)
+    standard = items.identify(programme_id, year, None, name).standard or name
     caps = []
-    for rule in rules_for(_programme(programme), _udf_year(academic_year)):
+    for rule in rules_for(programme_id, year):
         if rule.kind == "equipment_cap" and isinstance(rule.limit, int):
             if _names_equipment(rule.params, name):
                 return yuan_to_cell(rule.limit)
             continue
-        if rule.kind not in ("unit_cap", "unit_range") or name not in rule.items:
+        if rule.kind not in ("unit_cap", "unit_range") or standard not in rule.items:
             continue
         for entry in rule.params.get("cases", []):
             if wanted and wanted == entry.get("label"):

@@ -51,8 +51,8 @@ def test_errors_exit_1_and_json_names_cells(books, capsys):
 
 
 def test_warnings_only_exit_0(tmp_path, capsys):
-    blocks = {("A", Semester.FIRST): [dict(category="業務費", item="交通費", unit="人次", quantity=2,
-                                           unit_price=0.5, purpose="講師交通", source="")]}  # fmt: skip
+    blocks = {("A", Semester.FIRST): [dict(category="業務費", item="活動布置費", unit="人次", quantity=2,
+                                           unit_price=0.5, purpose="成果展布置", source="")]}  # fmt: skip
     path = official_workbook(tmp_path / "w.xlsx", blocks=blocks)
     assert main(["check", str(path), "--authority", "國立"]) == 0
     out = capsys.readouterr().out

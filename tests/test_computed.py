@@ -98,7 +98,7 @@ def test_summary_formulas_quote_sheet_names_and_follow_layouts():
     y2 = next(s for s in computed.summary_sheets(budget) if s.name == "y-2")
     c5 = next(c for c in y2.cells if c.ref == "C5")  # 配合款 of A
     assert "'A 8-12 (學校''s)'!$I$14:$I$16" in c5.formula  # 經費來源 is column I in the shifted block
-    assert '"*配合*"' in c5.formula and c5.cached == 1.234
+    assert 'yz_source_of="配合款"' in c5.formula and c5.cached == 1.234
 
 
 def test_every_cell_spec_has_a_known_style():

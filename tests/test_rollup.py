@@ -11,7 +11,7 @@ from youzhi.model import Budget, Line, School, SubPlanSheet
 
 
 def line(sheet, row, category, item, qty, price_yuan, source="", typed=None):
-    from youzhi.forms import normalise_source
+    from youzhi.items import source_of
 
     return Line(
         sheet=sheet,
@@ -22,7 +22,7 @@ def line(sheet, row, category, item, qty, price_yuan, source="", typed=None):
         unit_price=price_yuan,
         typed_total=typed,
         purpose="說明",
-        source=normalise_source(source),
+        source=source_of(source)[0],
         raw_source=source,
     )
 
@@ -43,7 +43,7 @@ def budget(authority="縣市立", county="新北市") -> Budget:
     b2.lines = [
         # typed 5,000 disagrees with 3 × 1,500 = 4,500: the roll-up takes 4,500
         line("B(1-7月)", 6, "業務費", "印刷費", 3, 1500, typed=5000),
-        line("B(1-7月)", 7, "業務費", "交通費", None, None, "其他補助款", typed=1200),  # lump sum, 其他
+        line("B(1-7月)", 7, "業務費", "出席費", None, None, "其他補助款", typed=1200),  # lump sum, 其他
     ]
     # Sheets deliberately out of programme order.
     return Budget("senior-high", 115, School("示範高中", authority, county), [b2, a1_branch, a1])
@@ -95,7 +95,7 @@ def test_y4_by_hand():
     assert rows[(116, "材料費")].amount == 6000
     assert rows[(None, "學生獎學(助)金")].amount == 20000
     assert rows[(None, "學生獎學(助)金")].ratio == Fraction(20000, 60200)
-    assert rows[(116, rollup.OTHER_ITEMS)].amount == 1200  # 交通費 is not a standard name
+    assert rows[(116, rollup.OTHER_ITEMS)].amount == 1200  # 出席費 is an item of its own, not a y-4 row
     for fy in (115, 116, None):
         assert sum(r.amount for (f, _), r in rows.items() if f == fy) == rollup.recurrent_total(budget(), fy)
 

@@ -47,6 +47,7 @@ def test_json_line_shape(files, capsys):
         "fiscal_year": 110,
         "category": "業務費",
         "item": "講座鐘點費",
+        "y4_row": "講座鐘點費",
         "unit": "節",
         "quantity": "6",
         "unit_price": 1000,

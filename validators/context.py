@@ -11,7 +11,7 @@ from validators import names
 from validators.finding import Rule
 from validators.kinds import unit_price_of
 from validators.summaries import Summaries
-from youzhi import rollup
+from youzhi import items, rollup
 from youzhi.calendar import Semester
 from youzhi.model import Budget, Line
 
@@ -31,6 +31,7 @@ class LineEnv:
     item_text: str = ""  # the item as written, lower-case (keyword matching)
     purpose_text: str = ""  # the purpose, lower-case
     typed_total: int | None = None  # 總價 as found on the sheet
+    identity: items.Identity | None = None  # what youzhi.items says the item is (y-4 row, how matched)
 
     @property
     def mismatch(self) -> bool:
@@ -39,11 +40,13 @@ class LineEnv:
 
 
 def line_env(line: Line, programme: str, academic_year: int, fiscal_year, semester) -> LineEnv:
-    item = names.canonical(programme, academic_year, line.item) if line.item else None
+    identity = items.identify(
+        programme, academic_year, line.category, line.raw_item or line.item, line.purpose
+    )
     return LineEnv(
         programme,
         academic_year,
-        item,
+        identity.standard,
         names.standard_items(programme, academic_year),
         fiscal_year,
         semester,
@@ -52,6 +55,7 @@ def line_env(line: Line, programme: str, academic_year: int, fiscal_year, semest
         str(line.item or "").lower(),
         str(line.purpose or "").lower(),
         line.typed_total,
+        identity,
     )
 
 

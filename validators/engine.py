@@ -18,7 +18,7 @@ from validators.kinds import (
     workbook,
 )
 from validators.ruleset import rules_for
-from youzhi import forms
+from youzhi import forms, items
 from youzhi.calendar import Semester
 from youzhi.model import Budget, Line
 from youzhi.money import parse_number, round_half_up
@@ -137,11 +137,11 @@ def check_line(
     業務費 (so the name rule fires), any other name as 設備及投資.
     """
     item = str(item or "").strip()
-    canonical = names.canonical(programme, academic_year, item) if item else None
+    identity = items.identify(programme, academic_year, None, item, purpose)
     if category is None:
-        category = forms.category_of(programme, academic_year, canonical or item)
+        category = forms.category_of(programme, academic_year, identity.standard or item)
     if category is None:  # a near miss of a recurrent name is a 業務費 line; any other name equipment
-        near = names.suggestions(programme, academic_year, item) if item else ()
+        near = identity.candidates or (names.suggestions(programme, academic_year, item) if item else ())
         category = forms.OPERATING if near else forms.CAPITAL
     qty = parse_number(quantity).value
     price = parse_number(unit_price_yuan).value
@@ -150,6 +150,7 @@ def check_line(
         row=0,
         category=category,
         item=item,
+        raw_item=item,
         unit=str(unit or "").strip(),
         quantity=qty,
         unit_price=None if price is None else round_half_up(Decimal(price)),

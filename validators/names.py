@@ -1,4 +1,8 @@
-"""Item names and words: the standard list, near-miss suggestions, keyword matching."""
+"""Item names and words: the standard list, near-miss suggestions, keyword matching.
+
+What item a line *is* is decided by ``youzhi.items`` (names people write live in
+``youzhi/data/items.toml``); this module keeps the keyword helpers the rules use.
+"""
 
 from __future__ import annotations
 
@@ -7,59 +11,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-from youzhi import forms
-
-# Words people write for a standard item (seed 002 表y-4 names on the right).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "交通費": ("國內旅費、短程車資、運費",),
-    "車資": ("國內旅費、短程車資、運費",),
-    "旅費": ("國內旅費、短程車資、運費",),
-    "差旅費": ("國內旅費、短程車資、運費",),
-    "運費": ("國內旅費、短程車資、運費",),
-    "工讀金": ("臨時工作人員/工讀費",),
-    "工讀費": ("臨時工作人員/工讀費",),
-    "臨時人員": ("臨時工作人員/工讀費",),
-    "臨時工資": ("臨時工作人員/工讀費",),
-    "鐘點費": ("講座鐘點費", "授課鐘點費"),
-    "講師費": ("講座鐘點費",),
-    "演講費": ("講座鐘點費",),
-    "諮詢費": ("諮詢費、輔導費、指導費",),
-    "輔導費": ("諮詢費、輔導費、指導費",),
-    "指導費": ("諮詢費、輔導費、指導費",),
-    "出席費": ("諮詢費、輔導費、指導費",),
-    "審查費": ("諮詢費、輔導費、指導費",),
-    "獎學金": ("學生獎學(助)金", "學生入學獎學金"),
-    "助學金": ("學生獎學(助)金",),
-    "獎助學金": ("學生獎學(助)金",),
-    "軟體": ("軟體設計費、軟體授權費",),
-    "軟體授權": ("軟體設計費、軟體授權費",),
-    "授權費": ("軟體設計費、軟體授權費",),
-    "餐費": ("膳宿費",),
-    "膳費": ("膳宿費",),
-    "便當": ("膳宿費",),
-    "誤餐費": ("膳宿費",),
-    "住宿費": ("膳宿費",),
-    "文具": ("雜支",),
-    "文具費": ("雜支",),
-    "耗材": ("雜支", "材料費"),
-    "郵資": ("雜支",),
-    "二代健保": ("全民健康保險補充保費",),
-    "補充保費": ("全民健康保險補充保費",),
-    "健保補充保費": ("全民健康保險補充保費",),
-    "影印費": ("印刷費",),
-    "影印": ("印刷費",),
-    "書籍": ("資料蒐集費",),
-    "圖書費": ("資料蒐集費",),
-    "場地費": ("場地使用費",),
-    "保險": ("保險費",),
-    "平安保險": ("保險費",),
-    "遊覽車": ("租車費",),
-    "車輛租賃": ("租車費",),
-    "維修費": ("設備維護費",),
-    "維護費": ("設備維護費",),
-    "材料": ("材料費",),
-    "物品": ("物品費",),
-}
+from youzhi import forms, items
 
 
 @lru_cache(maxsize=8192)
@@ -80,10 +32,9 @@ def _normalised_standard(programme: str, academic_year: int) -> dict[str, str]:
     return {normalise(item): item for item in standard_items(programme, academic_year)}
 
 
-@cache
-def canonical(programme: str, academic_year: int, item: str) -> str | None:
-    """The standard name an item is (ignoring width, spaces, 台/臺), or None."""
-    return _normalised_standard(programme, academic_year).get(normalise(item))
+def canonical(programme: str, academic_year: int, item: str, purpose: str = "", category=None) -> str | None:
+    """The standards item a written name is (``youzhi.items.identify``), or None."""
+    return items.identify(programme, academic_year, category, item, purpose).standard
 
 
 @cache
@@ -99,7 +50,8 @@ def suggestions(programme: str, academic_year: int, item: str) -> tuple[str, ...
                 found.append(name)
 
     add(std for norm, std in table.items() if norm and (norm in key or (len(key) >= 2 and key in norm)))
-    add(name for word, names in SYNONYMS.items() if word in key for name in names)
+    add(name for name in (items.identify(programme, academic_year, None, item).standard,) if name)
+    add(items.hints(item))
     add(table[m] for m in difflib.get_close_matches(key, list(table), n=3, cutoff=0.5))
     return tuple(found[:3])
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from youzhi import forms, rollup, tiers
+from youzhi import forms, items, rollup, tiers
 from youzhi.a1 import get_column_letter
 from youzhi.calendar import Semester
 from youzhi.model import Budget, RowSpan, SubPlanSheet
@@ -154,12 +154,69 @@ def _sum_formula(parts: list[str]) -> str:
     return "=" + "+".join(parts) if parts else "=0"
 
 
-# --------------------------------------------------------------------------- criteria for 經費來源
+# --------------------------------------------------------------------------- lookup tables on 參數
 
-# A blank 經費來源 counts as 教育部補助款, so the ministry's money is computed as
-# (all) − (配合款 + 自籌款 + 其他補助款). Wildcards follow forms.normalise_source's substring rules.
-SOURCE_CRITERIA = {forms.MATCH: "*配合*", forms.SELF_FUNDED: "*自籌*", forms.OTHER: "*其他*"}
+# What a line's written item and 經費來源 mean (youzhi.items) reaches the formulas through two tables on
+# the hidden 參數 sheet, each a pair of workbook names over TABLE_CAPACITY rows: written form (a SUMIF
+# criterion) → y-4 row, and written form → 配合款/自籌款/其他補助款. A y-4 row sums
+# SUMPRODUCT(SUMIF(items, yz_item_written, 總價) * (yz_item_row = row)); 教育部補助款 is the rest
+# (blank, its own forms, unrecognised text: youzhi.items.source_of counts them the same way).
 NON_MINISTRY = (forms.MATCH, forms.SELF_FUNDED, forms.OTHER)
+ITEM_TABLE_NAMES = ("yz_item_written", "yz_item_row")
+SOURCE_TABLE_NAMES = ("yz_source_written", "yz_source_of")
+TABLE_COLUMNS = {ITEM_TABLE_NAMES: 20, SOURCE_TABLE_NAMES: 23}  # T:U and W:X (first column of each)
+TABLE_HEADERS = {
+    ITEM_TABLE_NAMES: ("項目寫法(比對條件)", "彙計項目"),
+    SOURCE_TABLE_NAMES: ("經費來源寫法", "經費來源"),
+}
+
+
+def lookup_tables(budget: Budget, sheet: str = "參數") -> tuple[list[CellSpec], dict[str, str]]:
+    """The two lookup tables (headers, rows, blank padding up to capacity) and the names over them."""
+    cells: list[CellSpec] = []
+    names: dict[str, str] = {}
+    q = quote_sheet(sheet)
+    last = 1 + items.TABLE_CAPACITY
+    for pair, rows in (
+        (ITEM_TABLE_NAMES, items.item_table(budget)),
+        (SOURCE_TABLE_NAMES, items.source_table(budget)),
+    ):
+        col = TABLE_COLUMNS[pair]
+        for offset, header in enumerate(TABLE_HEADERS[pair]):
+            cells.append(CellSpec(sheet, 1, col + offset, value=header, style="param"))
+        padded = [*rows, *[("", "")] * (items.TABLE_CAPACITY - len(rows))]
+        for r, (written, target) in enumerate(padded, start=2):
+            cells.append(CellSpec(sheet, r, col, value=written, style="param"))
+            cells.append(CellSpec(sheet, r, col + 1, value=target, style="param"))
+        for offset, name in enumerate(pair):
+            letter = get_column_letter(col + offset)
+            names[name] = f"={q}!${letter}$2:${letter}${last}"
+    return cells, names
+
+
+LOOKUP_SHEET = "名稱對照"  # hidden sheet of the lookup tables in a workbook whose 參數 predates them
+
+
+def lookup_sheet(budget: Budget, title: str = LOOKUP_SHEET) -> tuple[SheetSpec, dict[str, str]]:
+    """The lookup tables on a hidden sheet of their own (repair of a workbook whose 參數 lacks them)."""
+    s = SheetSpec(title, hidden=True)
+    names: dict[str, str] = {}
+    _add_lookup_tables(s, budget, names)
+    return s, names
+
+
+def table_sheet(refers_to: str) -> str:
+    """The sheet a workbook name's ``'Sheet'!$A$1:$A$9`` points at."""
+    sheet = refers_to.lstrip("=").rpartition("!")[0]
+    return sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
+
+
+def _add_lookup_tables(s: SheetSpec, budget: Budget, names: dict[str, str]) -> None:
+    cells, table_names = lookup_tables(budget, s.name)
+    s.cells += cells
+    names.update(table_names)
+    for col in TABLE_COLUMNS.values():
+        s.column_widths.update({col: 24, col + 1: 24})
 
 
 def _spans(block: SubPlanSheet, recurrent: bool | None) -> list[RowSpan]:
@@ -180,16 +237,19 @@ def sum_terms(blocks: list[SubPlanSheet], *, recurrent: bool | None) -> list[str
     return [span_ref(b.sheet, b.layout.columns.total, span) for b in blocks for span in _spans(b, recurrent)]
 
 
-def sumif_terms(
-    blocks: list[SubPlanSheet], column: str, criterion: str, *, recurrent: bool | None
+def lookup_terms(
+    blocks: list[SubPlanSheet], column: str, pair: tuple[str, str], target: str, *, recurrent
 ) -> list[str]:
-    """``SUMIF(column range, criterion, 總價 range)`` per section of ``blocks``."""
+    """Per section of ``blocks``: the 總價 of the lines whose ``column`` text is a written form the
+    lookup table ``pair`` sends to ``target`` (a cell reference or a quoted text)."""
+    written, meant = pair
     out = []
     for b in blocks:
         cols = b.layout.columns
         for span in _spans(b, recurrent):
             crit_range = span_ref(b.sheet, getattr(cols, column), span)
-            out.append(f"SUMIF({crit_range},{criterion},{span_ref(b.sheet, cols.total, span)})")
+            totals = span_ref(b.sheet, cols.total, span)
+            out.append(f"SUMPRODUCT(SUMIF({crit_range},{written},{totals})*({meant}={target}))")
     return out
 
 
@@ -199,7 +259,7 @@ def total_expr(blocks: list[SubPlanSheet], *, recurrent: bool | None) -> str:
 
 
 def source_expr(blocks: list[SubPlanSheet], source: str, *, recurrent: bool | None) -> str:
-    terms = sumif_terms(blocks, "source", f'"{SOURCE_CRITERIA[source]}"', recurrent=recurrent)
+    terms = lookup_terms(blocks, "source", SOURCE_TABLE_NAMES, f'"{source}"', recurrent=recurrent)
     return "+".join(terms) if terms else "0"
 
 
@@ -576,7 +636,7 @@ def y4_sheet(budget: Budget) -> SheetSpec:
                 letter = get_column_letter(col)
                 formula = f"={letter}{total_row}-SUM({letter}{first}:{letter}{row - 1})"
             else:
-                terms = sumif_terms(blocks_by_fy[fy], "item", f"$B{row}", recurrent=True)
+                terms = lookup_terms(blocks_by_fy[fy], "item", ITEM_TABLE_NAMES, f"$B{row}", recurrent=True)
                 formula = "=" + ("+".join(terms) if terms else "0")
             s.add(row, col, formula=formula, cached=cached, style="money")
         s.add(row, 7, formula=f"=C{row}+E{row}", cached=money(figures[(None, item)].amount), style="money")
@@ -621,7 +681,8 @@ def y4_sheet(budget: Budget) -> SheetSpec:
         "說明：1. 為了協助及早完成經費核定，請學校加總各子計畫之經費項目。",
         "2. 總計為各子計畫之經費加總。(例如：講座鐘點費A-1,A-2..B-1,B-2,..C-1,C-2...之加總)",
         "3. 比例：子計畫經費項目之總計 / 經常門總計。",
-        f"4. {rollup.OTHER_ITEMS}：經常門中名稱不在經費編列基準表之項目，使各列合計等於經常門總計。",
+        f"4. {rollup.OTHER_ITEMS}：經常門中名稱無法歸入經費編列基準表項目者"
+        "（名稱寫法對照見隱藏的「參數」工作表），使各列合計等於經常門總計。",
     )
     for i, text in enumerate(notes):
         s.add(total_row + 2 + i, 1, text, "note")
@@ -668,6 +729,7 @@ def param_sheet(budget: Budget) -> tuple[SheetSpec, dict[str, str]]:
             s.add(i, col, value, "param")
         letter = get_column_letter(col)
         names[name] = f"={q}!${letter}$2:${letter}${1 + max(1, len(values))}"
+    _add_lookup_tables(s, budget, names)
     return s, names
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from validators import names
 from validators.finding import Finding
-from youzhi import forms, rollup
+from youzhi import forms, items, rollup
 from youzhi.calendar import Semester
 from youzhi.model import Budget, Line
 
@@ -42,11 +42,10 @@ FIELDS = (
 
 
 def standard_item(budget: Budget, line: Line) -> str:
-    """A line's standard item (y-4 row), or its written name when it is not a standard one.
-
-    The one place the diff decides this, so it can move onto ``youzhi.items`` later.
-    """
-    return names.canonical(budget.programme, budget.academic_year, line.item) or line.item
+    """A line's standard item (``youzhi.items``, as the roll-up and the rules read it), or its written
+    name when it is not a standard one: the one place the diff decides this."""
+    who = items.identify(budget.programme, budget.academic_year, line.category, line.item, line.purpose)
+    return who.standard or line.item
 
 
 def door(line: Line) -> str:

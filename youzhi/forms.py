@@ -11,7 +11,8 @@ from youzhi import tables
 
 PROGRAMMES = ("senior-high", "vocational")
 
-# Funding sources (y-1 經費來源). A blank cell counts as the ministry's subsidy.
+# Funding sources (y-1 經費來源). A blank cell counts as the ministry's subsidy; how written forms
+# map to these is youzhi.items.source_of (data/items.toml [sources]).
 MINISTRY, MATCH, SELF_FUNDED, OTHER = "教育部補助款", "配合款", "自籌款", "其他補助款"
 SOURCES = (MINISTRY, MATCH, SELF_FUNDED, OTHER)
 
@@ -116,22 +117,3 @@ def category_of(programme_id: str, academic_year: int, item: str) -> str | None:
 
 def source_labels() -> tuple[str, ...]:
     return tuple(tables.load("forms")["source_labels"])
-
-
-def normalise_source(text: object) -> str | None:
-    """Map a 經費來源 cell to one of SOURCES; blank → 教育部補助款; None when unrecognised."""
-    t = "".join(str(text or "").split()).replace("台", "臺")
-    if not t:
-        return MINISTRY
-    for source in SOURCES:
-        if t == source:
-            return source
-    if "教育部" in t or "國教署" in t or t in ("補助款", "優質化專案補助款"):
-        return MINISTRY
-    if "配合" in t:
-        return MATCH
-    if "自籌" in t:
-        return SELF_FUNDED
-    if "其他" in t:
-        return OTHER
-    return None

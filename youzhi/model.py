@@ -86,7 +86,8 @@ class Line:
     typed_total: int | None = None  # 總價 as found in the cell (typed, or a formula's cached value)
     purpose: str = ""
     source: str = MINISTRY  # one of forms.SOURCES (blank counts as 教育部補助款)
-    raw_source: str = ""  # the 經費來源 cell as written
+    raw_source: str = ""  # the 經費來源 cell as written (spaces kept: the workbook's formulas match it)
+    raw_item: str = ""  # the item cell exactly as written (``item``: the standard name if it folds to one)
     raw_category: str = ""  # the 一級用途別 cell as written on this line ("" when blank/merged)
     columns: Columns = field(default_factory=Columns)
     hidden: bool = False  # the row is hidden on the sheet (its money still counts)

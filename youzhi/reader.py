@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from youzhi import forms, tiers
+from youzhi import forms, items, tiers
 from youzhi.a1 import get_column_letter
 from youzhi.calendar import Semester, fiscal_year, fiscal_year_from_text, semester_from_text
 from youzhi.errors import UnreadableWorkbook
@@ -357,21 +357,26 @@ def _money_exact(
     return to_yuan(parsed.value), None
 
 
-def _standard_item(text: str, standard: set[str]) -> str:
-    item = unicodedata.normalize("NFKC", text).strip()
-    if item in standard:
-        return item
-    compact = "".join(item.split())
-    return compact if compact in standard else item
+def _standard_item(text: str, programme: str, academic_year: int, section: str) -> str:
+    """The standard name when the written one is it (width, spaces, 台/臺, punctuation aside), else
+    the written name (NFKC); ``youzhi.items`` decides."""
+    found = items.identify(programme, academic_year, section, text)
+    exact = found.how == items.EXACT or (found.how == items.CAPITAL and found.standard)
+    return found.standard if exact else unicodedata.normalize("NFKC", text).strip()
+
+
+def _raw(value: object) -> str:
+    """A text cell exactly as written (spaces kept), other values as ``_text`` gives them."""
+    return value if isinstance(value, str) else _text(value)
 
 
 def _read_line(
-    reading: _Reading, grid: SheetGrid, r: int, cols: Columns, section: str, standard: set[str]
+    reading: _Reading, grid: SheetGrid, r: int, cols: Columns, section: str, standard: tuple[str, int]
 ) -> Line | None:
     v = grid.value
     item_raw, unit, purpose = _text(v(r, cols.item)), _text(v(r, cols.unit)), _text(v(r, cols.purpose))
     q_raw, p_raw, t_raw = v(r, cols.quantity), v(r, cols.unit_price), v(r, cols.total)
-    raw_source = _text(v(r, cols.source))
+    raw_source = _raw(v(r, cols.source))
     # a 總價 formula's error value alone (e.g. #VALUE! on an empty row) does not make a line
     t_blank = t_raw is None or t_raw == "" or t_raw == 0 or (isinstance(t_raw, str) and t_raw.startswith("#"))
     if not (item_raw or unit or purpose or _text(q_raw) or _text(p_raw)) and t_blank:
@@ -391,17 +396,18 @@ def _read_line(
         reading.problem(sheet, cell, f"總價儲存格顯示 {t_raw}，以數量×單價計算", "info")
         t_raw = None
     typed_total = _money(reading, sheet, _ref(cols.total, r), t_raw, "總價")
-    source = forms.normalise_source(raw_source)
-    if source is None:
+    source, known = items.source_of(raw_source)
+    if not known:
         cell = _ref(cols.source, r)
-        reading.problem(sheet, cell, f"無法辨識經費來源「{raw_source}」，暫列其他補助款")
-        source = forms.OTHER
+        reading.problem(
+            sheet, cell, f"無法辨識經費來源「{raw_source.strip()}」，暫列{source}（活頁簿公式亦同）"
+        )
     raw_category = _text(v(r, cols.category)) if cols.category != cols.item else ""
     line = Line(
         sheet=sheet,
         row=r,
         category=section,
-        item=_standard_item(item_raw, standard),
+        item=_standard_item(item_raw, *standard, section),
         unit=unit,
         quantity=quantity,
         unit_price=unit_price,
@@ -410,6 +416,7 @@ def _read_line(
         purpose=purpose,
         source=source,
         raw_source=raw_source,
+        raw_item=_raw(v(r, cols.item)),
         raw_category=raw_category,
         columns=cols,
         hidden=r in grid.hidden_rows,
@@ -674,7 +681,7 @@ def read_grids(
         if any("高職" in b.preamble.title for b, *_ in placed):
             programme = "vocational"
 
-    standard = set(forms.recurrent_items(programme, academic_year))
+    standard = (programme, academic_year)
     prog = forms.programme(programme, academic_year)
     budget = Budget(programme=programme, academic_year=academic_year, path=grids.path)
     seen: set[tuple[str, Semester]] = set()

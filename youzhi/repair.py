@@ -251,6 +251,8 @@ def _repair_summaries(wb, budget: Budget, report: RepairReport) -> None:
     else:
         _add_school_block(wb, budget, school_spec, styles, report)
 
+    _repair_lookup_tables(wb, budget, report)
+
 
 def _typed_numbers(ws) -> dict[str, float]:
     """Numbers typed into a summary sheet (schools re-type totals over the official #REF! cells)."""
@@ -298,6 +300,27 @@ def _add_school_block(wb, budget: Budget, spec: computed.SheetSpec, styles, repo
     for name, refers_to in names.items():
         if name not in wb.defined_names:
             wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
+
+
+def _repair_lookup_tables(wb, budget: Budget, report: RepairReport) -> None:
+    """The lookup tables (written item and 經費來源 forms → y-4 row / source,
+    ``computed.lookup_tables``) hold the forms this workbook's lines use, so its formulas put every
+    line where the roll-up does. Where our names point (our 參數), they are rewritten; a workbook
+    whose 參數 predates them (left as it is) gets them on a hidden sheet of their own, with the names."""
+    refers = wb.defined_names.get(computed.ITEM_TABLE_NAMES[0])
+    title = computed.table_sheet(refers.attr_text) if refers is not None else None
+    if title in wb.sheetnames:
+        ws = wb[title]
+        cells, _ = computed.lookup_tables(budget, title)
+        for cs in cells:
+            ws.cell(cs.row, cs.col).value = cs.value or None
+        return
+    spec, names = computed.lookup_sheet(budget, _free_title(wb.sheetnames, computed.LOOKUP_SHEET))
+    ws = wb.create_sheet(spec.name)
+    report.created.append(spec.name)
+    _write_spec(ws, spec, _Styles(), report)
+    for name, refers_to in names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
 
 
 def school_block(

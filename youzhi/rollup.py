@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from youzhi import forms, tiers
+from youzhi import forms, items, tiers
 from youzhi.calendar import Semester
+from youzhi.items import OTHER_ITEMS as OTHER_ITEMS  # y-4 row of lines whose item is not a standards item
 from youzhi.model import Budget, Line
-
-OTHER_ITEMS = "其他(非基準表項目)"  # y-4 row for recurrent lines whose item is not a standard name
 
 
 def code_sort_key(budget_programme: str, academic_year: int):
@@ -187,20 +186,27 @@ def capital_ratio(budget: Budget) -> tuple[Fraction | None, Fraction | None]:
     return ratio(recurrent_total(budget), total), ratio(capital_total(budget), total)
 
 
+def y4_row(budget: Budget, line: Line) -> str | None:
+    """The y-4 row a line lands in (``youzhi.items``: by its written name; None for 資本門)."""
+    if not line.recurrent:
+        return None
+    return items.y4_row(budget.programme, budget.academic_year, line.category, line.raw_item or line.item)
+
+
 def item_totals(budget: Budget, fiscal_year: int | None = None) -> dict[str, int]:
-    """Recurrent money per item name as written (non-standard names kept apart)."""
+    """Recurrent money per y-4 row (a standard item, or OTHER_ITEMS)."""
     totals: dict[str, int] = defaultdict(int)
     for line in lines_of(budget, fiscal_year=fiscal_year):
         if line.recurrent:
-            totals[line.item] += line.amount
+            totals[y4_row(budget, line)] += line.amount
     return dict(totals)
 
 
 def y4(budget: Budget) -> list[Y4Row]:
     """Every standard recurrent item per column (上學期, 下學期, 學年度), with 比例.
 
-    Recurrent lines whose item is not a standard name are summed into ``OTHER_ITEMS`` so that
-    the rows always add up to 經常門總計.
+    Each recurrent line lands in the row ``youzhi.items`` gives its written name (long name, part,
+    alias); the others are summed into ``OTHER_ITEMS``, so the rows always add up to 經常門總計.
     """
     standard = forms.recurrent_items(budget.programme, budget.academic_year)
     rows = []
@@ -210,7 +216,7 @@ def y4(budget: Budget) -> list[Y4Row]:
         for item in standard:
             amount = totals.get(item, 0)
             rows.append(Y4Row(fy, item, amount, ratio(amount, whole)))
-        other = sum(v for k, v in totals.items() if k not in standard)
+        other = sum(v for k, v in totals.items() if k not in standard)  # OTHER_ITEMS (and blank names)
         rows.append(Y4Row(fy, OTHER_ITEMS, other, ratio(other, whole)))
     return rows
 
@@ -334,6 +340,7 @@ def summary(budget: Budget) -> dict:
                 "fiscal_year": sheet.fiscal_year,
                 "category": ln.category,
                 "item": ln.item,
+                "y4_row": y4_row(budget, ln),
                 "unit": ln.unit,
                 "quantity": None if ln.quantity is None else format(ln.quantity.normalize(), "f"),
                 "unit_price": ln.unit_price,

@@ -18,7 +18,7 @@ from pathlib import Path
 import xlsxwriter
 import xlsxwriter.worksheet
 
-from youzhi import computed, forms, tiers, y1form
+from youzhi import computed, forms, items, tiers, y1form
 from youzhi.calendar import Semester
 from youzhi.computed import STYLES, CellSpec, SheetSpec
 from youzhi.errors import YouzhiError
@@ -75,8 +75,9 @@ def line_from_dict(sheet: str, row: int, d: dict) -> Line:
         unit_price=None if price is None else to_yuan(price),
         typed_total=None if total is None else to_yuan(total),
         purpose=d.get("purpose") or "",
-        source=forms.normalise_source(raw_source) or forms.MINISTRY,
+        source=items.source_of(raw_source)[0],
         raw_source=raw_source,
+        raw_item=d.get("item") or "",
     )
 
 
@@ -138,6 +139,7 @@ PORTABLE_FUNCTIONS = frozenset(
         "SUM",
         "SUMIF",
         "SUMIFS",
+        "SUMPRODUCT",  # SUMPRODUCT(SUMIF(…, lookup table, …)*(…)): y-2/y-3/y-4 through 參數 (computed.py)
         "COUNT",
         "INDEX",
         "MATCH",

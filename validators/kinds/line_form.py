@@ -16,16 +16,21 @@ def purpose_required(rule, line, env):
 
 
 def standard_name(rule, line, env):
-    if line.category == forms.CAPITAL or not line.item or line.item in env.standard:
+    """Fires when the line's name alone does not say its standards item (youzhi.items): it then lands
+    in y-4 其他; long names, their parts and the names people write (data/items.toml) stay quiet."""
+    identity = env.identity
+    if line.category == forms.CAPITAL or not line.item or identity is None or identity.by_name:
         return
+    lands = f"列入表y-4「{identity.row}」"
     if env.item is not None:
-        msg = f"項目名稱「{line.item}」與基準表寫法不同，請改為「{env.item}」。"
+        said = f"依說明用途應為「{env.item}」"
+        msg = f"項目名稱「{line.item}」不是基準表名稱（{said}），{lands}；請改為「{env.item}」。"
     else:
-        hints = names.suggestions(env.programme, env.academic_year, line.item)
+        hints = identity.candidates or names.suggestions(env.programme, env.academic_year, line.item)
         if hints:
-            msg = f"「{line.item}」不是基準表的項目名稱；是否為「{'」或「'.join(hints)}」？"
+            msg = f"「{line.item}」不是基準表的項目名稱，{lands}；是否為「{'」或「'.join(hints)}」？"
         else:
-            msg = f"「{line.item}」不是基準表的項目名稱，請改用下拉式選單中的名稱。"
+            msg = f"「{line.item}」不是基準表的項目名稱，{lands}；請改用下拉式選單中的名稱。"
     yield finding(rule, line.sheet, cell(line, "item"), msg, value=line.item)
 
 
