@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SEVERITIES = ("error", "warning", "info")
+SEVERITIES = ("error", "warning", "info")  # most severe first: the one order everywhere
 SEVERITY_LABELS = {"error": "錯誤", "warning": "警告", "info": "提示"}  # zh-TW, one wording everywhere
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # unknown severities sort last (rank 3)
 
 
 @dataclass(frozen=True)
