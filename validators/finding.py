@@ -28,6 +28,7 @@ class Rule:
     limit: int | str | None = None
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     programmes: tuple[str, ...] = ()
+    example: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # fire / quiet
 
 
 @dataclass(frozen=True)

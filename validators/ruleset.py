@@ -34,8 +34,15 @@ RULES_DIR = Path(__file__).with_name("rules")
 PROGRAMMES = ("senior-high", "vocational")
 ROW_KEYS = frozenset(
     {"code", "title", "kind", "severity", "citation", "rationale", "items", "limit", "params", "valid_from"}
-    | {"programme"}
+    | {"programme", "example"}
 )
+# [rule.example] fire / quiet: one line as a school types it (單價 and 總價 in 千元, as the sheet
+# holds them), or a tiny workbook: lines, the 基本資料 school fields, y-2 cells typed over
+# (tests/test_rule_examples.py builds and checks them).
+LINE_KEYS = frozenset(
+    {"item", "unit", "quantity", "price", "total", "purpose", "source", "category", "hidden"}
+)
+WORKBOOK_KEYS = frozenset({"lines", "school", "cells"})
 WORDS = {"any", "purpose_any", "also", "none", "topics"}
 # The params each kind reads (validators/kinds/); anything else is a typo.
 KIND_PARAMS: dict[str, frozenset[str]] = {
@@ -172,6 +179,21 @@ def _check_params(raw: dict[str, Any]) -> None:
         raise RuleTableError(f"規則 {code} 的 basis「{params['basis']}」不是 {'/'.join(BASES)}")
 
 
+def _check_example(raw: dict[str, Any]) -> None:
+    example = raw.get("example")
+    if example is None:
+        return
+    code = raw.get("code")
+    if set(example) != {"fire", "quiet"}:
+        raise RuleTableError(f"規則 {code} 的 example 應有 fire 與 quiet 兩例")
+    for case in example.values():
+        keys = WORKBOOK_KEYS if "lines" in case else LINE_KEYS
+        lines = case.get("lines", [case] if keys is LINE_KEYS else [])
+        bad = sorted((set(case) - keys) | {k for ln in lines for k in set(ln) - LINE_KEYS})
+        if bad:
+            raise RuleTableError(f"規則 {code} 的 example 有不明的鍵 {'、'.join(bad)}")
+
+
 def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
     unknown = sorted(set(raw) - ROW_KEYS)
     if unknown:
@@ -183,6 +205,7 @@ def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
     if bad:
         raise RuleTableError(f"規則 {raw.get('code')} 的 programme「{'、'.join(bad)}」不是已知的方案")
     _check_params(raw)
+    _check_example(raw)
     try:
         citation = expand(raw["citation"])
     except UnknownDocument as exc:
@@ -198,6 +221,7 @@ def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
         limit=raw.get("limit"),
         params=_frozen(dict(raw.get("params", {}))),
         programmes=programmes,
+        example=_frozen(dict(raw.get("example", {}))),
     )
 
 
