@@ -29,6 +29,7 @@ class Rule:
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     programmes: tuple[str, ...] = ()
     example: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # fire / quiet
+    messages: dict[str, str] = field(default_factory=dict, hash=False, compare=False)  # zh-TW templates
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class Finding:
             "limit": self.limit,
             "citation": self.citation,
         }
+
+
+def say(rule: Rule, name: str = "message", **values: Any) -> str:
+    """The rule's message template ``name`` (``validators/rules/*.toml``) filled with ``values``."""
+    return rule.messages[name].format(**values)
 
 
 def finding(rule: Rule, sheet: str, cell: str, message: str, value=None, limit=None, severity=None):

@@ -22,9 +22,11 @@ zh-TW message naming the rule and the key.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from validators.documents import UnknownDocument, expand
@@ -76,6 +78,34 @@ KIND_PARAMS: dict[str, frozenset[str]] = {
     "summary_mismatch": frozenset(),
     "written_range": frozenset({"names", "none", "minimum", "units", "half_day"}),
     "self_paid": frozenset({"any", "none", "sources"}),
+}
+# The message templates each kind fills (validators/kinds/) and the fields it gives them. A kind's
+# default templates are the [messages.<kind>] tables of common.toml; a row may override any of them
+# with keys of the same name. A template naming a field its kind does not give stops the load.
+LINE = frozenset({"label"})
+KIND_MESSAGES: dict[str, dict[str, frozenset[str]]] = {
+    "purpose_required": {"message": LINE},
+    "arithmetic": {"message": LINE | {"total", "quantity", "price", "computed"}},
+    "unit": {"message": LINE | {"unit", "standard"}, "message_blank": LINE | {"standard"}},
+    "lump_sum": {"message": LINE | {"unit"}},
+    "missing_numbers": {"message_quantity": LINE, "message_price": LINE},
+    "wrong_category": {"message": LINE | {"expected", "category"}},
+    "capital_minimum": {
+        "message": LINE | {"price", "limit"},
+        "message_derived": LINE | {"how", "price", "limit"},
+    },
+    "durable_in_recurrent": {
+        "message": LINE | {"price", "limit"},
+        "message_derived": LINE | {"how", "price", "limit"},
+    },
+    "forbidden": {"message": {"what", "title"}, "message_warning": {"what", "title"}},
+    "self_paid": {"message": {"what", "title", "source", "allowed"}},
+    "written_range": {
+        "message": LINE | {"price", "limit", "band"},
+        "message_low": LINE | {"price", "minimum", "band"},
+        "band": {"minimum", "limit"},
+        "band_half_day": {"minimum", "limit", "half_day"},
+    },
 }
 CASE_KEYS = frozenset({"label", "keywords", "limit", "payee"})
 PAYEES = ("affiliated", "external", "internal")
@@ -179,6 +209,41 @@ def _check_params(raw: dict[str, Any]) -> None:
         raise RuleTableError(f"規則 {code} 的 basis「{params['basis']}」不是 {'/'.join(BASES)}")
 
 
+def _fields(template: str) -> set[str]:
+    return {re.split(r"[.\[]", name)[0] for _text, name, _spec, _conv in Formatter().parse(template) if name}
+
+
+@cache
+def _default_messages() -> dict[str, dict[str, str]]:
+    return _table("common").get("messages", {})
+
+
+def _messages(raw: dict[str, Any]) -> dict[str, str]:
+    """The row's message templates: its kind's defaults, then the row's own ``message*`` keys."""
+    code, kind = raw.get("code"), raw.get("kind")
+    own = {k: v for k, v in raw.items() if k.startswith("message")}
+    templates = {**_default_messages().get(kind, {}), **own}
+    wanted = KIND_MESSAGES.get(kind)
+    if wanted is None:
+        if own:
+            raise RuleTableError(f"規則 {code} 的種類 {kind} 不使用訊息範本（{'、'.join(own)}）")
+        return templates
+    for name in sorted(set(wanted) - set(templates)):
+        raise RuleTableError(f"規則 {code} 缺訊息範本 {name}")
+    for name, template in templates.items():
+        if name not in wanted:
+            raise RuleTableError(
+                f"規則 {code} 的訊息範本 {name} 不是 {kind} 的範本（可用：{'、'.join(wanted)}）"
+            )
+        unknown = sorted(_fields(template) - wanted[name])
+        if unknown:
+            allowed = "、".join(sorted(wanted[name])) or "（無）"
+            raise RuleTableError(
+                f"規則 {code} 的訊息範本 {name} 用了不明的欄位 {'、'.join(unknown)}（可用：{allowed}）"
+            )
+    return templates
+
+
 def _check_example(raw: dict[str, Any]) -> None:
     example = raw.get("example")
     if example is None:
@@ -195,7 +260,7 @@ def _check_example(raw: dict[str, Any]) -> None:
 
 
 def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
-    unknown = sorted(set(raw) - ROW_KEYS)
+    unknown = sorted(k for k in set(raw) - ROW_KEYS if not k.startswith("message"))
     if unknown:
         raise RuleTableError(f"規則 {raw.get('code')} 有不明的欄位 {'、'.join(unknown)}")
     severity = raw.get("severity", "")
@@ -222,6 +287,7 @@ def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
         params=_frozen(dict(raw.get("params", {}))),
         programmes=programmes,
         example=_frozen(dict(raw.get("example", {}))),
+        messages=_messages(raw),
     )
 
 
@@ -276,4 +342,5 @@ def catalogue(programme: str | None = None, academic_year: int | None = None) ->
 
 def clear_cache() -> None:
     _table.cache_clear()
+    _default_messages.cache_clear()
     _rules_cached.cache_clear()
