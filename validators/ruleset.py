@@ -83,6 +83,7 @@ KIND_PARAMS: dict[str, frozenset[str]] = {
 # default templates are the [messages.<kind>] tables of common.toml; a row may override any of them
 # with keys of the same name. A template naming a field its kind does not give stops the load.
 LINE = frozenset({"label"})
+MATCH = frozenset({"county", "required", "budgeted", "shortfall"})
 KIND_MESSAGES: dict[str, dict[str, frozenset[str]]] = {
     "purpose_required": {"message": LINE},
     "arithmetic": {"message": LINE | {"total", "quantity", "price", "computed"}},
@@ -105,6 +106,35 @@ KIND_MESSAGES: dict[str, dict[str, frozenset[str]]] = {
         "message_low": LINE | {"price", "minimum", "band"},
         "band": {"minimum", "limit"},
         "band_half_day": {"minimum", "limit", "half_day"},
+    },
+    "share": {
+        "message": {"items", "amount", "denominator", "ratio", "limit", "basis"},
+        "message_warning": {"items", "amount", "denominator", "ratio", "limit", "basis"},
+        "denominator_recurrent": frozenset(),
+        "denominator_subsidy": frozenset(),
+        "basis_recurrent": {"total"},
+        "basis_subsidy": {"total"},
+    },
+    "total_cap": {"message": {"items", "amount", "limit"}},
+    "capital_share": {"message": {"capital", "total", "ratio", "limit"}},
+    "match": {
+        "message": MATCH | {"table", "tier", "rate", "subsidy"},
+        "message_split": MATCH | {"parts"},
+        "table": {"table"},
+        "part": {"years", "table", "tier", "rate", "subsidy", "required"},
+    },
+    "match_unknown": {"message": {"note"}},
+    "y2_totals": {"message": {"label", "by_source", "by_kind"}},
+    "approved": {"message": {"code", "amount", "granted", "excess"}, "message_total": {"amount", "granted"}},
+    "summary_mismatch": {"message": {"what", "typed", "expected", "difference"}},
+    "hidden_money": {"message": LINE | {"row", "amount"}},
+    "blank_total": {"message": LINE | {"computed"}},
+    "implausible_price": {
+        "message": LINE | {"price_kiloyuan", "price", "why", "bound", "intended", "fill"},
+        "why_cap": {"cap", "factor"},
+        "why_recurrent": frozenset(),
+        "why_capital": frozenset(),
+        "fill": {"kiloyuan"},
     },
 }
 CASE_KEYS = frozenset({"label", "keywords", "limit", "payee"})
