@@ -84,6 +84,15 @@ KIND_PARAMS: dict[str, frozenset[str]] = {
 # with keys of the same name. A template naming a field its kind does not give stops the load.
 LINE = frozenset({"label"})
 MATCH = frozenset({"county", "required", "budgeted", "shortfall"})
+PER_UNIT = {  # a price per the cap's unit, and the warning asking for the breakdown
+    "price": LINE | {"price"},
+    "price_derived": LINE | {"how", "per", "price"},
+    "price_derived_low": LINE | {"how", "per", "price"},
+    "ask": LINE | {"unit", "per", "example", "limit"},
+    "ask_unit": {"unit"},
+    "ask_no_unit": frozenset(),
+    "ask_example": {"example"},
+}
 KIND_MESSAGES: dict[str, dict[str, frozenset[str]]] = {
     "purpose_required": {"message": LINE},
     "arithmetic": {"message": LINE | {"total", "quantity", "price", "computed"}},
@@ -136,7 +145,35 @@ KIND_MESSAGES: dict[str, dict[str, frozenset[str]]] = {
         "why_capital": frozenset(),
         "fill": {"kiloyuan"},
     },
+    "six_year_band": {
+        "message": {"codes", "total", "side", "minimum", "limit", "why"},
+        "side_low": {"minimum"},
+        "side_high": {"limit"},
+        "why_heading": {"text"},
+        "why_lines": {"hits", "lines"},
+        "why_code": {"code", "reason"},
+    },
+    "purpose_silent": {"message": LINE | {"assumed"}},
 }
+# The kinds that compare a price per unit (validators/kinds/caps.py) share these templates and add
+# their own; [messages.per_unit] in common.toml holds the shared ones.
+KIND_MESSAGES["unit_cap"] = PER_UNIT | {"message": {"price_text", "case", "limit"}, "case": {"case"}}
+KIND_MESSAGES["unit_range"] = PER_UNIT | {
+    "message": {"price_text", "limit", "band"},
+    "message_low": {"price_text", "minimum", "band"},
+    "band": {"minimum", "limit"},
+}
+KIND_MESSAGES["equipment_cap"] = PER_UNIT | {"message": {"price_text", "title"}}
+KIND_MESSAGES["hourly_wage"] = PER_UNIT | {
+    "message": {"wage_text", "period", "cap", "note"},
+    "message_low": {"wage_text", "period"},
+    "wage": LINE | {"price"},
+    "wage_derived": LINE | {"how", "price"},
+    "period": {"year", "month", "wage"},
+    "period_assumed": {"year", "month", "wage", "announced"},
+    "loaded": {"share"},
+}
+MESSAGE_GROUPS = dict.fromkeys(("unit_cap", "unit_range", "hourly_wage", "equipment_cap"), "per_unit")
 CASE_KEYS = frozenset({"label", "keywords", "limit", "payee"})
 PAYEES = ("affiliated", "external", "internal")
 BASES = ("recurrent", "subsidy")
@@ -252,7 +289,8 @@ def _messages(raw: dict[str, Any]) -> dict[str, str]:
     """The row's message templates: its kind's defaults, then the row's own ``message*`` keys."""
     code, kind = raw.get("code"), raw.get("kind")
     own = {k: v for k, v in raw.items() if k.startswith("message")}
-    templates = {**_default_messages().get(kind, {}), **own}
+    group = _default_messages().get(MESSAGE_GROUPS.get(kind, ""), {})
+    templates = {**group, **_default_messages().get(kind, {}), **own}
     wanted = KIND_MESSAGES.get(kind)
     if wanted is None:
         if own:
