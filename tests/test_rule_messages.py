@@ -43,7 +43,7 @@ def test_a_template_naming_an_unknown_field_or_template_stops_the_load(tmp_path,
 
 
 def test_every_shipped_row_has_the_templates_its_kind_fills():
-    from validators.ruleset import KIND_MESSAGES
+    from validators.schema import KIND_MESSAGES
 
     for programme in ("senior-high", "vocational"):
         for rule in validators.rules_for(programme, 114):
