@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import openpyxl
 import pytest
 from builders import filled_budget, filled_template
 from lo import recalc
@@ -70,24 +71,26 @@ def _write(path, programme: str, examples: list[dict], school=None) -> list[tupl
     filled_template(path, **kw)
     block = next(b for b in filled_budget(**kw).sheets if (b.code, b.semester) == block_key)
     places = [(block.sheet, line.row) for line in block.lines]
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path)
-    for ex, (sheet, row) in zip(examples, places, strict=True):
-        if ex.get("hidden"):
-            wb[sheet].row_dimensions[row].hidden = True
-        if isinstance(ex.get("quantity"), str):  # typed as words: the reader cannot read it
-            wb[sheet].cell(row, 4).value = ex["quantity"]
-        if ex.get("total") == "blank":
-            wb[sheet].cell(row, 6).value = None
-    wb.save(path)
+    edits = [(ex, place) for ex, place in zip(examples, places, strict=True) if _needs_edit(ex)]
+    if edits:  # what a school does that the template helper cannot: hide a row, clear 總價, type words
+        wb = openpyxl.load_workbook(path)
+        for ex, (sheet, row) in edits:
+            if ex.get("hidden"):
+                wb[sheet].row_dimensions[row].hidden = True
+            if isinstance(ex.get("quantity"), str):  # typed as words: the reader cannot read it
+                wb[sheet].cell(row, 4).value = ex["quantity"]
+            if ex.get("total") == "blank":
+                wb[sheet].cell(row, 6).value = None
+        wb.save(path)
     return places
+
+
+def _needs_edit(ex: dict) -> bool:
+    return bool(ex.get("hidden")) or isinstance(ex.get("quantity"), str) or ex.get("total") == "blank"
 
 
 def _type_cells(path, programme: str, cells: dict) -> None:
     """Type figures (千元) over the first sub-plan's y-2 cells (by column), as a school overwrites them."""
-    import openpyxl
-
     located = summaries.locate(load_grids(path), names.standard_items(programme, YEAR))
     wb = openpyxl.load_workbook(path)
     for key, value in cells.items():
