@@ -18,9 +18,10 @@ from lo import recalc
 
 import validators
 from validators import engine, names, summaries
-from youzhi import forms, template
+from youzhi import diff_rules, forms, template
 from youzhi.calendar import Semester
-from youzhi.reader import read_grids
+from youzhi.diff import diff
+from youzhi.reader import read_budget, read_grids
 from youzhi.sheets import load_grids
 from youzhi.y1form import LineCounts
 
@@ -174,3 +175,32 @@ def test_rules_lists_the_examples_and_the_change_rules(capsys):
     rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["YZ201"]["command"] == "check" and rows["YZ601"]["command"] == "diff"
     assert rows["YZ103"]["example"]["fire"].endswith("總價填 12.000 千元）")
+
+
+# --- the change rules of `youzhi diff` (validators/rules/changes.toml): two versions each -----------
+
+CHANGE_CASES = [(rule, which) for rule in diff_rules.change_rules() for which in ("fire", "quiet")]
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory):
+    """Each distinct list of example lines written once and read back: {lines as JSON: Budget}."""
+    root = tmp_path_factory.mktemp("versions")
+    out: dict[str, object] = {}
+    for rule, which in CHANGE_CASES:
+        for lines in (rule.example[which]["old"], rule.example[which]["new"]):
+            key = json.dumps(lines, ensure_ascii=False, sort_keys=True)
+            if key not in out:
+                path = root / f"v{len(out)}.xlsx"
+                _write(path, "senior-high", list(lines))
+                out[key] = read_budget(path)
+    return out
+
+
+@pytest.mark.parametrize(("rule", "which"), CHANGE_CASES, ids=[f"{r.code}-{w}" for r, w in CHANGE_CASES])
+def test_change_rule_fires_on_its_fire_example_only(versions, rule, which):
+    ex = rule.example[which]
+    old, new = (versions[json.dumps(ex[k], ensure_ascii=False, sort_keys=True)] for k in ("old", "new"))
+    approved = {new.sheets[0].code: round(ex["approved"] * 1000)} if "approved" in ex else None
+    hits = [f for f in diff_rules.change_findings(diff(old, new), approved) if f.rule == rule.code]
+    assert bool(hits) == (which == "fire"), [f.message for f in hits]

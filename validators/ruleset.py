@@ -37,6 +37,7 @@ from validators.finding import SEVERITIES, Rule
 from validators.schema import (
     BASES,
     CASE_KEYS,
+    CHANGE_KEYS,
     KIND_MESSAGES,
     KIND_PARAMS,
     LINE_KEYS,
@@ -183,7 +184,7 @@ def _messages(raw: dict[str, Any]) -> dict[str, str]:
     return templates
 
 
-def _check_example(raw: dict[str, Any]) -> None:
+def check_example(raw: dict[str, Any]) -> None:
     example = raw.get("example")
     if example is None:
         return
@@ -191,8 +192,11 @@ def _check_example(raw: dict[str, Any]) -> None:
     if set(example) != {"fire", "quiet"}:
         raise RuleTableError(f"規則 {code} 的 example 應有 fire 與 quiet 兩例")
     for case in example.values():
-        keys = WORKBOOK_KEYS if "lines" in case else LINE_KEYS
-        lines = case.get("lines", [case] if keys is LINE_KEYS else [])
+        if "old" in case or "new" in case:
+            keys, lines = CHANGE_KEYS, [*case.get("old", ()), *case.get("new", ())]
+        else:
+            keys = WORKBOOK_KEYS if "lines" in case else LINE_KEYS
+            lines = case.get("lines", [case] if keys is LINE_KEYS else [])
         bad = sorted((set(case) - keys) | {k for ln in lines for k in set(ln) - LINE_KEYS})
         if bad:
             raise RuleTableError(f"規則 {code} 的 example 有不明的鍵 {'、'.join(bad)}")
@@ -209,7 +213,7 @@ def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
     if bad:
         raise RuleTableError(f"規則 {raw.get('code')} 的 programme「{'、'.join(bad)}」不是已知的方案")
     _check_params(raw)
-    _check_example(raw)
+    check_example(raw)
     try:
         citation = expand(raw["citation"])
     except UnknownDocument as exc:

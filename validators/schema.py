@@ -16,6 +16,7 @@ LINE_KEYS = frozenset(
     {"item", "unit", "quantity", "price", "total", "purpose", "source", "category", "hidden"}
 )
 WORKBOOK_KEYS = frozenset({"lines", "school", "cells"})
+CHANGE_KEYS = frozenset({"old", "new", "approved"})  # a change rule: two versions, 核定金額 (千元)
 WORDS = {"any", "purpose_any", "also", "none", "topics"}
 # The params each kind reads (validators/kinds/); anything else is a typo.
 KIND_PARAMS: dict[str, frozenset[str]] = {

@@ -79,8 +79,19 @@ def _line_text(line) -> str:
     return text + "（" + "，".join(extras) + "）"
 
 
+def _change_text(case) -> str:
+    """A change example: the lines before and after, and the 核定金額 of the first sub-plan."""
+    old, new = ("；".join(map(_line_text, case[k])) for k in ("old", "new"))
+    text = f"調整前：{old}　調整後：{new}"
+    if "approved" in case:
+        text += f"　第一個子計畫核定金額 {format_kiloyuan(round(case['approved'] * 1000))} 千元"
+    return text
+
+
 def example_text(case) -> str:
     """An example (fire or quiet) in zh-TW: its lines, the school fields and any y-2 figure typed."""
+    if "old" in case:
+        return _change_text(case)
     if "lines" not in case:
         return _line_text(case)
     parts = [_line_text(line) for line in case["lines"]]
