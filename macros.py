@@ -60,8 +60,7 @@ def _findings(budget, grids=None) -> list:
         found = list(validators.check(budget, grids=grids))
     except validators.RuleTableError as exc:
         raise YouzhiError(str(exc)) from exc
-    order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(found, key=lambda f: order.get(f.severity, 3))
+    return sorted(found, key=lambda f: annotate.SEVERITY_RANK.get(f.severity, 3))
 
 
 def _counts(findings) -> str:

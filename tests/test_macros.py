@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from remote_payload import actions, apply_actions, enable_remote_engine, payload_from_xlsx, remote_book
 
 import macros
+from validators.finding import SEVERITY_RANK
 from youzhi import annotate, cli, rollup
 from youzhi.calendar import Semester
 from youzhi.reader import read_budget
@@ -60,8 +61,7 @@ def _file_findings(path):
     with contextlib.redirect_stdout(out):
         cli.main(["check", str(path), "--json"])
     found = [SimpleNamespace(**f) for f in json.loads(out.getvalue())["findings"]]
-    order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(found, key=lambda f: order[f.severity])
+    return sorted(found, key=lambda f: SEVERITY_RANK[f.severity])
 
 
 def test_check_marks_every_finding_and_writes_the_result_sheet(faulty):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from validators import context, names, summaries
-from validators.finding import Finding, Rule
+from validators.finding import SEVERITY_RANK, Finding, Rule
 from validators.kinds import (
     caps,
     classification,
@@ -57,7 +57,6 @@ BUDGET_KINDS = {
     "blank_total": review.blank_total,
     "implausible_price": review.implausible_price,
 }
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _split(rules: tuple[Rule, ...]):
@@ -162,4 +161,4 @@ def check_line(
         fiscal_year = academic_year if semester is Semester.FIRST else academic_year + 1
     env = context.line_env(line, programme, academic_year, fiscal_year, semester)
     found = _check_line(line, env, general, by_item)
-    return sorted(found, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule))
+    return sorted(found, key=lambda f: (SEVERITY_RANK[f.severity], f.rule))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SEVERITIES = ("error", "warning", "info")
+SEVERITIES = ("error", "warning", "info")  # most severe first: the one order everywhere
 SEVERITY_LABELS = {"error": "錯誤", "warning": "警告", "info": "提示"}  # zh-TW, one wording everywhere
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # unknown severities sort last (rank 3)
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Rule:
     limit: int | str | None = None
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     programmes: tuple[str, ...] = ()
+    example: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # fire / quiet
+    messages: dict[str, str] = field(default_factory=dict, hash=False, compare=False)  # zh-TW templates
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,11 @@ class Finding:
             "limit": self.limit,
             "citation": self.citation,
         }
+
+
+def say(rule: Rule, name: str = "message", **values: Any) -> str:
+    """The rule's message template ``name`` (``validators/rules/*.toml``) filled with ``values``."""
+    return rule.messages[name].format(**values)
 
 
 def finding(rule: Rule, sheet: str, cell: str, message: str, value=None, limit=None, severity=None):

@@ -16,63 +16,39 @@ rules with TOML files of the same shape named in ``YOUZHI_RULES`` (path-separate
 their rows may leave ``programme`` out (the file's ``programmes``, else every programme).
 
 Rows and their ``params`` are checked when the tables load: a misspelt key stops the load with a
-zh-TW message naming the rule and the key.
+zh-TW message naming the rule and the key. So are a row's message templates (its kind's defaults in
+``[messages.<kind>]`` of common.toml, overridden by the row's own ``message*`` keys: each must be
+a template its kind fills, naming only fields the kind gives) and its
+``[rule.example]`` (fire / quiet): the tables of what a row may say are ``validators.schema``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from validators.documents import UnknownDocument, expand
 from validators.finding import SEVERITIES, Rule
+from validators.schema import (
+    BASES,
+    CASE_KEYS,
+    CHANGE_KEYS,
+    KIND_MESSAGES,
+    KIND_PARAMS,
+    LINE_KEYS,
+    MESSAGE_GROUPS,
+    PAYEES,
+    ROW_KEYS,
+    WORKBOOK_KEYS,
+)
 
 RULES_DIR = Path(__file__).with_name("rules")
 PROGRAMMES = ("senior-high", "vocational")
-ROW_KEYS = frozenset(
-    {"code", "title", "kind", "severity", "citation", "rationale", "items", "limit", "params", "valid_from"}
-    | {"programme"}
-)
-WORDS = {"any", "purpose_any", "also", "none", "topics"}
-# The params each kind reads (validators/kinds/); anything else is a typo.
-KIND_PARAMS: dict[str, frozenset[str]] = {
-    "purpose_required": frozenset(),
-    "standard_name": frozenset(),
-    "arithmetic": frozenset(),
-    "unit": frozenset({"skip_items", "equivalents"}),
-    "lump_sum": frozenset({"capital", "units"}),
-    "missing_numbers": frozenset(),
-    "wrong_category": frozenset(),
-    "capital_minimum": frozenset({"exempt_any", "per"}),
-    "durable_in_recurrent": frozenset({"skip_items", "per"} | WORDS),
-    "unit_cap": frozenset({"cases", "unless", "per"}),
-    "purpose_silent": frozenset({"assumed"}),
-    "unit_range": frozenset({"minimum", "per"}),
-    "hourly_wage": frozenset({"factor"}),
-    "equipment_cap": frozenset({"per"} | WORDS),
-    "forbidden": frozenset({"skip_items", "payee", "payee_words", "venue"} | WORDS),
-    "reader_problem": frozenset(),
-    "match": frozenset(),
-    "match_unknown": frozenset(),
-    "y2_totals": frozenset(),
-    "approved": frozenset(),
-    "share": frozenset({"basis"}),
-    "total_cap": frozenset(),
-    "capital_share": frozenset(),
-    "six_year_band": frozenset({"minimum", "keywords"}),
-    "implausible_price": frozenset({"factor", "recurrent_bound", "capital_bound"}),
-    "hidden_money": frozenset(),
-    "blank_total": frozenset(),
-    "summary_mismatch": frozenset(),
-    "written_range": frozenset({"names", "none", "minimum", "units", "half_day"}),
-    "self_paid": frozenset({"any", "none", "sources"}),
-}
-CASE_KEYS = frozenset({"label", "keywords", "limit", "payee"})
-PAYEES = ("affiliated", "external", "internal")
-BASES = ("recurrent", "subsidy")
 
 
 class RuleTableError(ValueError):
@@ -172,8 +148,62 @@ def _check_params(raw: dict[str, Any]) -> None:
         raise RuleTableError(f"規則 {code} 的 basis「{params['basis']}」不是 {'/'.join(BASES)}")
 
 
+def _fields(template: str) -> set[str]:
+    return {re.split(r"[.\[]", name)[0] for _text, name, _spec, _conv in Formatter().parse(template) if name}
+
+
+@cache
+def _default_messages() -> dict[str, dict[str, str]]:
+    return _table("common").get("messages", {})
+
+
+def _messages(raw: dict[str, Any]) -> dict[str, str]:
+    """The row's message templates: its kind's defaults, then the row's own ``message*`` keys."""
+    code, kind = raw.get("code"), raw.get("kind")
+    own = {k: v for k, v in raw.items() if k.startswith("message")}
+    group = _default_messages().get(MESSAGE_GROUPS.get(kind, ""), {})
+    templates = {**group, **_default_messages().get(kind, {}), **own}
+    wanted = KIND_MESSAGES.get(kind)
+    if wanted is None:
+        if own:
+            raise RuleTableError(f"規則 {code} 的種類 {kind} 不使用訊息範本（{'、'.join(own)}）")
+        return templates
+    for name in sorted(set(wanted) - set(templates)):
+        raise RuleTableError(f"規則 {code} 缺訊息範本 {name}")
+    for name, template in templates.items():
+        if name not in wanted:
+            raise RuleTableError(
+                f"規則 {code} 的訊息範本 {name} 不是 {kind} 的範本（可用：{'、'.join(wanted)}）"
+            )
+        unknown = sorted(_fields(template) - wanted[name])
+        if unknown:
+            allowed = "、".join(sorted(wanted[name])) or "（無）"
+            raise RuleTableError(
+                f"規則 {code} 的訊息範本 {name} 用了不明的欄位 {'、'.join(unknown)}（可用：{allowed}）"
+            )
+    return templates
+
+
+def check_example(raw: dict[str, Any]) -> None:
+    example = raw.get("example")
+    if example is None:
+        return
+    code = raw.get("code")
+    if set(example) != {"fire", "quiet"}:
+        raise RuleTableError(f"規則 {code} 的 example 應有 fire 與 quiet 兩例")
+    for case in example.values():
+        if "old" in case or "new" in case:
+            keys, lines = CHANGE_KEYS, [*case.get("old", ()), *case.get("new", ())]
+        else:
+            keys = WORKBOOK_KEYS if "lines" in case else LINE_KEYS
+            lines = case.get("lines", [case] if keys is LINE_KEYS else [])
+        bad = sorted((set(case) - keys) | {k for ln in lines for k in set(ln) - LINE_KEYS})
+        if bad:
+            raise RuleTableError(f"規則 {code} 的 example 有不明的鍵 {'、'.join(bad)}")
+
+
 def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
-    unknown = sorted(set(raw) - ROW_KEYS)
+    unknown = sorted(k for k in set(raw) - ROW_KEYS if not k.startswith("message"))
     if unknown:
         raise RuleTableError(f"規則 {raw.get('code')} 有不明的欄位 {'、'.join(unknown)}")
     severity = raw.get("severity", "")
@@ -183,6 +213,7 @@ def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
     if bad:
         raise RuleTableError(f"規則 {raw.get('code')} 的 programme「{'、'.join(bad)}」不是已知的方案")
     _check_params(raw)
+    check_example(raw)
     try:
         citation = expand(raw["citation"])
     except UnknownDocument as exc:
@@ -198,6 +229,8 @@ def _to_rule(raw: dict[str, Any], programmes: tuple[str, ...]) -> Rule:
         limit=raw.get("limit"),
         params=_frozen(dict(raw.get("params", {}))),
         programmes=programmes,
+        example=_frozen(dict(raw.get("example", {}))),
+        messages=_messages(raw),
     )
 
 
@@ -252,4 +285,5 @@ def catalogue(programme: str | None = None, academic_year: int | None = None) ->
 
 def clear_cache() -> None:
     _table.cache_clear()
+    _default_messages.cache_clear()
     _rules_cached.cache_clear()

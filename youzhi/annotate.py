@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from validators.finding import SEVERITY_LABELS  # re-exported: macros and the CLI use annotate's
+from validators.finding import SEVERITY_LABELS, SEVERITY_RANK  # re-exported: macros, the CLI
 from youzhi.errors import UnreadableWorkbook, YouzhiError, reason_of
 from youzhi.output import atomic_path
 from youzhi.safety import clean_workbook, openable, put_value, strip_controls
@@ -20,7 +20,6 @@ from youzhi.xlsx_fixups import fix_package
 
 # Fill colours by severity (RGB hex, Excel's own "bad" red and "neutral" yellow); info: no fill.
 COLOURS = {"error": "FFC7CE", "warning": "FFEB9C"}
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 RESULT_SHEET = "檢核結果"
 NOTE_AUTHOR = "youzhi 檢核"
 RESULT_HEADER = ("嚴重度", "規則", "工作表", "儲存格", "說明", "數值", "上限", "依據")

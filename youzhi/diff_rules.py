@@ -18,6 +18,7 @@ from pathlib import Path
 
 from validators import names
 from validators.finding import Finding, Rule, finding
+from validators.ruleset import check_example
 from youzhi import forms, rollup, tiers
 from youzhi.diff import CAPITAL_DOOR, RECURRENT_DOOR, Diff, Entry, entries
 from youzhi.model import Budget
@@ -30,6 +31,8 @@ TABLE = Path(__file__).resolve().parent.parent / "validators" / "rules" / "chang
 def change_rules() -> tuple[Rule, ...]:
     with TABLE.open("rb") as fh:
         raw = tomllib.load(fh)["rule"]
+    for r in raw:
+        check_example(r)
     return tuple(
         Rule(
             code=r["code"],
@@ -39,6 +42,7 @@ def change_rules() -> tuple[Rule, ...]:
             citation=r["citation"],
             rationale=r.get("rationale", ""),
             params={k: tuple(v) if isinstance(v, list) else v for k, v in r.get("params", {}).items()},
+            example=r.get("example", {}),
         )
         for r in raw
     )

@@ -18,7 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from validators import wages
-from validators.finding import finding
+from validators.finding import finding, say
 from validators.kinds import cell, label, percent, plain, yuan_text
 from youzhi import purpose
 
@@ -100,13 +100,11 @@ def _capped(rule, line, value: PerUnit, cap, per: str, over: str, **extra) -> li
 
 
 def _ask(rule, line, value: PerUnit, limit, per: str):
-    name = UNIT_NAMES.get(per, per)
-    unit = f"以「{line.unit}」" if line.unit else "未填單位"
+    unit = say(rule, "ask_unit", unit=line.unit) if line.unit else say(rule, "ask_no_unit")
     example = purpose.vocabulary()["caps"].get(per, {}).get("example", "")
-    msg = (
-        f"{label(line)}{unit}編列，說明用途未列出足以換算{name}單價的數量"
-        f"{f'（如{example}）' if example else ''}；{name}可能超過上限 {limit:,} 元，請列出明細。"
-    )
+    example = say(rule, "ask_example", example=example) if example else ""
+    per = UNIT_NAMES.get(per, per)
+    msg = say(rule, "ask", label=label(line), unit=unit, per=per, example=example, limit=limit)
     return finding(
         rule,
         line.sheet,
@@ -118,11 +116,13 @@ def _ask(rule, line, value: PerUnit, limit, per: str):
     )
 
 
-def _price_text(line, value: PerUnit, per: str | None) -> str:
+def _price_text(rule, line, value: PerUnit, per: str | None) -> str:
     if not value.how:
-        return f"{label(line)}單價 {yuan_text(value.low)}"
-    name = UNIT_NAMES.get(per, per)
-    return f"{label(line)}{value.how}{name} {'' if value.exact else '至少 '}{yuan_text(value.low)}"
+        return say(rule, "price", label=label(line), price=yuan_text(value.low))
+    name = "price_derived" if value.exact else "price_derived_low"
+    return say(
+        rule, name, label=label(line), how=value.how, per=UNIT_NAMES.get(per, per), price=yuan_text(value.low)
+    )
 
 
 def _case(rule, text: str):
@@ -150,8 +150,8 @@ def unit_cap(rule, line, env):
     value = per_unit(line, env, per)
     if limit is None or value is None:
         return
-    where = f"（{case}）" if case else ""
-    msg = f"{_price_text(line, value, per)}，超過{where}上限 {limit:,} 元。"
+    where = say(rule, "case", case=case) if case else ""
+    msg = say(rule, price_text=_price_text(rule, line, value, per), case=where, limit=limit)
     yield from _capped(rule, line, value, limit, per, msg, limit=limit)
 
 
@@ -162,7 +162,7 @@ def purpose_silent(rule, line, env):
     if purpose.payee(str(line.purpose or "")) is not None:
         return
     assumed = rule.params.get("assumed", "")
-    msg = f"{label(line)}說明用途未註明內聘、外聘或從屬關係，已以{assumed}上限檢核；請於說明用途補註。"
+    msg = say(rule, label=label(line), assumed=assumed)
     yield finding(rule, line.sheet, cell(line, "unit_price"), msg)
 
 
@@ -174,13 +174,13 @@ def unit_range(rule, line, env):
     if value is None:
         return
     low = rule.params.get("minimum", 0)
-    band = f"（基準 {low:,}～{rule.limit:,} 元）"
-    msg = f"{_price_text(line, value, per)}，超過上限 {rule.limit:,} 元{band}。"
+    band = say(rule, "band", minimum=low, limit=rule.limit)
+    msg = say(rule, price_text=_price_text(rule, line, value, per), limit=rule.limit, band=band)
     found = _capped(rule, line, value, rule.limit, per or "人次", msg)
     yield from found
     if not found and 0 < value.high < low:
         most = PerUnit(value.high, value.high, value.how)
-        msg = f"{_price_text(line, most, per)}，低於下限 {low:,} 元{band}。"
+        msg = say(rule, "message_low", price_text=_price_text(rule, line, most, per), minimum=low, band=band)
         yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(value.high), limit=low)
 
 
@@ -190,7 +190,7 @@ def _wage_cap(rule, line, wage) -> tuple[Fraction, str]:
     if not purpose.loaded_pay(str(line.purpose or "")):
         return cap, ""
     share = wages.employer_share()
-    note = f"（說明用途載明含雇主負擔之勞保、勞退等，上限加計雇主負擔 {percent(share)}）"
+    note = say(rule, "loaded", share=percent(share))
     return cap * (1 + share), note
 
 
@@ -214,28 +214,29 @@ def hourly_wage(rule, line, env):
         cap, note = _wage_cap(rule, line, wage)
     else:  # the stated wage is the pay itself, without the employer's share
         cap, note = Fraction(Decimal(rule.params.get("factor", "1.2"))) * wage.hourly, ""
-    period = f"{wage.on.year}年{wage.on.month}月起適用之最低時薪 {wage.hourly} 元"
+    when = {"year": wage.on.year, "month": wage.on.month, "wage": wage.hourly}
     severity = None
     if wage.beyond_table:
-        period += (
-            f"（{wage.on.year}年最低工資尚未列入，暫以 {wage.effective.year} 年公告之 {wage.hourly} 元計）"
-        )
+        period = say(rule, "period_assumed", announced=wage.effective.year, **when)
         severity = "warning"
-    msg = f"{_wage_text(line, value)}，超過{period}的 1.2 倍（{yuan_text(cap)}）{note}。"
+    else:
+        period = say(rule, "period", **when)
+    msg = say(rule, wage_text=_wage_text(rule, line, value), period=period, cap=yuan_text(cap), note=note)
     found = _capped(rule, line, value, cap, "小時", msg, limit=plain(cap), severity=severity)
     yield from found
     if not found and 0 < value.high < wage.hourly:
-        msg = f"{_wage_text(line, PerUnit(value.high, value.high, value.how))}，低於{period}。"
+        lowest = PerUnit(value.high, value.high, value.how)
+        msg = say(rule, "message_low", wage_text=_wage_text(rule, line, lowest), period=period)
         where = cell(line, "unit_price")
         yield finding(
             rule, line.sheet, where, msg, value=plain(value.high), limit=wage.hourly, severity=severity
         )
 
 
-def _wage_text(line, value: PerUnit) -> str:
+def _wage_text(rule, line, value: PerUnit) -> str:
     if not value.how:
-        return f"{label(line)}時薪 {yuan_text(value.low)}"
-    return f"{label(line)}{value.how}時薪 {yuan_text(value.low)}"
+        return say(rule, "wage", label=label(line), price=yuan_text(value.low))
+    return say(rule, "wage_derived", label=label(line), how=value.how, price=yuan_text(value.low))
 
 
 def equipment_cap(rule, line, env):
@@ -246,5 +247,5 @@ def equipment_cap(rule, line, env):
     value = per_unit(line, env, per)
     if value is None:
         return
-    msg = f"{_price_text(line, value, per)}：{rule.title}（以不超過為原則，超過請說明理由）。"
+    msg = say(rule, price_text=_price_text(rule, line, value, per), title=rule.title)
     yield from _capped(rule, line, value, rule.limit, per or "件", msg)

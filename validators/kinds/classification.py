@@ -6,10 +6,16 @@ Both compare the price of one item (``params.per``, default 件): a 資本門 li
 
 from __future__ import annotations
 
-from validators.finding import finding
+from validators.finding import finding, say
 from validators.kinds import cell, label, plain, yuan_text
 from validators.kinds.caps import per_unit
 from youzhi import forms, purpose
+
+
+def _say(rule, line, how: str, price) -> str:
+    """The message for a typed 單價 (``message``) or one derived from the purpose (``message_derived``)."""
+    values = {"label": label(line), "price": yuan_text(price), "limit": rule.limit}
+    return say(rule, "message_derived", how=how, **values) if how else say(rule, **values)
 
 
 def capital_minimum(rule, line, env):
@@ -21,11 +27,7 @@ def capital_minimum(rule, line, env):
     exempt = rule.params.get("exempt_any", ())
     if exempt and purpose.matches({"any": exempt}, env.item_text, env.purpose_text):
         return  # books and DVDs bought in quantity for the curriculum are 設備及投資 (設備費 三)
-    price = f"{value.how}每件" if value.how else "單價"
-    msg = (
-        f"{label(line)}列於資本門，{price} {yuan_text(value.high)} 未達 {rule.limit:,} 元；"
-        "單價未達一萬元者屬經常門（物品費），請改列。"
-    )
+    msg = _say(rule, line, value.how, value.high)
     yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(value.high))
 
 
@@ -39,9 +41,5 @@ def durable_in_recurrent(rule, line, env):
         rule.params, env.item_text, env.purpose_text, topics=rule.params.get("topics", False)
     ):
         return
-    price = f"{value.how}每件" if value.how else "單價"
-    msg = (
-        f"{label(line)}{price} {yuan_text(value.low)}，達 {rule.limit:,} 元的耐用設備屬資本門，"
-        "請改列「設備及投資」。"
-    )
+    msg = _say(rule, line, value.how, value.low)
     yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(value.low))

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from validators import names
-from validators.finding import finding
+from validators.finding import finding, say
 from validators.kinds import cell, label, plain, yuan_text
 
 
@@ -35,16 +35,18 @@ def written_range(rule, line, env):
         return
     low, high = params.get("minimum", 0), rule.limit
     half = params.get("half_day")
-    band = f"基準每人次 {low:,}～{high:,} 元"
     if half:
-        band += f"，半日以 {half['limit']:,} 元為上限"
+        band = say(rule, "band_half_day", minimum=low, limit=high, half_day=half["limit"])
         if names.contains_any(f"{text} {unit}", half["keywords"]):
             high = half["limit"]
+    else:
+        band = say(rule, "band", minimum=low, limit=high)
+    values = {"label": label(line), "price": yuan_text(price), "band": band}
     if price > high:
-        msg = f"{label(line)}每人次 {yuan_text(price)}，超過上限 {high:,} 元（{band}）。"
+        msg = say(rule, limit=high, **values)
         yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(price), limit=high)
     elif price < low:
-        msg = f"{label(line)}每人次 {yuan_text(price)}，低於下限 {low:,} 元（{band}）。"
+        msg = say(rule, "message_low", minimum=low, **values)
         yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(price), limit=low)
 
 
@@ -56,5 +58,5 @@ def self_paid(rule, line, env):
         return
     what = f"「{line.item}」" + (f"（{line.purpose}）" if line.purpose else "")
     allowed = "、".join(rule.params.get("sources", ()))
-    msg = f"{what}：{rule.title}；經費來源為{line.source}，應改由{allowed}支應。"
+    msg = say(rule, what=what, title=rule.title, source=line.source, allowed=allowed)
     yield finding(rule, line.sheet, cell(line, "source"), msg, value=line.source)

@@ -11,7 +11,7 @@ a word denied — 非編制人員, 不含冷氣 — does not count);
 
 from __future__ import annotations
 
-from validators.finding import finding
+from validators.finding import finding, say
 from validators.kinds import cell
 from youzhi import purpose
 
@@ -39,6 +39,5 @@ def forbidden(rule, line, env):
     if not (line.item or text) or not _said(rule.params, line, env):
         return
     what = f"「{line.item}」" + (f"（{text}）" if text else "")
-    severity_note = "不予補助" if rule.severity == "error" else "請確認是否符合補助範圍"
-    msg = f"{what}：{rule.title}，{severity_note}。"
+    msg = say(rule, "message" if rule.severity == "error" else "message_warning", what=what, title=rule.title)
     yield finding(rule, line.sheet, cell(line, "item"), msg, value=line.item)

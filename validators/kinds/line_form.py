@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from validators import names
-from validators.finding import finding
+from validators.finding import finding, say
 from validators.kinds import cell, label
 from youzhi import forms
 from youzhi.money import format_kiloyuan
@@ -11,8 +11,7 @@ from youzhi.money import format_kiloyuan
 
 def purpose_required(rule, line, env):
     if line.filled and not str(line.purpose or "").strip():
-        msg = f"{label(line)}的說明用途空白，請簡略描述用途。"
-        yield finding(rule, line.sheet, cell(line, "purpose"), msg)
+        yield finding(rule, line.sheet, cell(line, "purpose"), say(rule, label=label(line)))
 
 
 def standard_name(rule, line, env):
@@ -21,16 +20,15 @@ def standard_name(rule, line, env):
     identity = env.identity
     if line.category == forms.CAPITAL or not line.item or identity is None or identity.by_name:
         return
-    lands = f"列入表y-4「{identity.row}」"
+    words = {"item": line.item, "row": identity.row}
     if env.item is not None:
-        said = f"依說明用途應為「{env.item}」"
-        msg = f"項目名稱「{line.item}」不是基準表名稱（{said}），{lands}；請改為「{env.item}」。"
+        msg = say(rule, "message_purpose", standard=env.item, **words)
     else:
         hints = identity.candidates or names.suggestions(env.programme, env.academic_year, line.item)
         if hints:
-            msg = f"「{line.item}」不是基準表的項目名稱，{lands}；是否為「{'」或「'.join(hints)}」？"
+            msg = say(rule, "message_hints", hints="」或「".join(hints), **words)
         else:
-            msg = f"「{line.item}」不是基準表的項目名稱，{lands}；請改用下拉式選單中的名稱。"
+            msg = say(rule, "message_unknown", **words)
     yield finding(rule, line.sheet, cell(line, "item"), msg, value=line.item)
 
 
@@ -38,9 +36,13 @@ def arithmetic(rule, line, env):
     if not env.mismatch:
         return
     q = line.quantity.normalize()
-    msg = (
-        f"{label(line)}總價 {format_kiloyuan(line.typed_total)} 千元，不等於數量 {q:f} × 單價 "
-        f"{format_kiloyuan(line.unit_price)} 千元 = {format_kiloyuan(env.computed)} 千元。"
+    msg = say(
+        rule,
+        label=label(line),
+        total=format_kiloyuan(line.typed_total),
+        quantity=f"{q:f}",
+        price=format_kiloyuan(line.unit_price),
+        computed=format_kiloyuan(env.computed),
     )
     where = cell(line, "total")
     yield finding(rule, line.sheet, where, msg, value=line.typed_total, limit=env.computed)
@@ -60,9 +62,9 @@ def unit(rule, line, env):
     if written in accepted:
         return
     if not written:
-        msg = f"{label(line)}未填單位；基準以「{standard}」計。"
+        msg = say(rule, "message_blank", label=label(line), standard=standard)
     else:
-        msg = f"{label(line)}單位「{line.unit}」與基準不符；基準以「{standard}」計。"
+        msg = say(rule, label=label(line), unit=line.unit, standard=standard)
     yield finding(rule, line.sheet, cell(line, "unit"), msg, value=line.unit, limit=standard)
 
 
@@ -71,7 +73,7 @@ def lump_sum(rule, line, env):
     if not applies:
         return
     if names.normalise(line.unit) in names.normalised_set(rule.params.get("units", ())):
-        msg = f"{label(line)}以「{line.unit}」為單位；應列明名稱、數量及單價，不得以乙式編列。"
+        msg = say(rule, label=label(line), unit=line.unit)
         yield finding(rule, line.sheet, cell(line, "unit"), msg, value=line.unit)
 
 
@@ -79,9 +81,13 @@ def missing_numbers(rule, line, env):
     if not line.item:
         return
     if line.quantity is None:
-        yield finding(rule, line.sheet, cell(line, "quantity"), f"{label(line)}未填數量。")
+        yield finding(
+            rule, line.sheet, cell(line, "quantity"), say(rule, "message_quantity", label=label(line))
+        )
     elif line.unit_price is None:
-        yield finding(rule, line.sheet, cell(line, "unit_price"), f"{label(line)}未填單價。")
+        yield finding(
+            rule, line.sheet, cell(line, "unit_price"), say(rule, "message_price", label=label(line))
+        )
 
 
 def wrong_category(rule, line, env):
@@ -90,5 +96,5 @@ def wrong_category(rule, line, env):
         return
     expected = forms.category_of(env.programme, env.academic_year, env.item)
     if expected and expected != line.category:
-        msg = f"{label(line)}屬{expected}，卻列在{line.category}區段；請移到{expected}。"
+        msg = say(rule, label=label(line), expected=expected, category=line.category)
         yield finding(rule, line.sheet, cell(line, "item"), msg, value=line.category, limit=expected)

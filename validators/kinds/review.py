@@ -14,7 +14,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from validators import names
-from validators.finding import finding
+from validators.finding import finding, say
 from validators.kinds import cell, label, plain, yuan_text
 from validators.summaries import Y4_TOTAL, typed_yuan
 from youzhi import forms, rollup
@@ -96,9 +96,12 @@ def summary_mismatch(rule, ctx):
     for key, mismatches in (("y-2", _y2_mismatches), ("y-3", _y3_mismatches), ("y-4", _y4_mismatches)):
         sheet = ctx.summaries.sheets.get(key)
         for ref, what, typed, expected in mismatches(ctx):
-            msg = (
-                f"{what}送審數字為 {format_kiloyuan(typed)} 千元，依各子計畫經費概算表（表y-1）各列計算應為 "
-                f"{format_kiloyuan(expected)} 千元（差 {format_kiloyuan(typed - expected)} 千元）。"
+            msg = say(
+                rule,
+                what=what,
+                typed=format_kiloyuan(typed),
+                expected=format_kiloyuan(expected),
+                difference=format_kiloyuan(typed - expected),
             )
             yield finding(rule, sheet.name, ref, msg, value=typed, limit=expected)
 
@@ -111,10 +114,7 @@ def hidden_money(rule, ctx):
     for line in ctx.budget.lines:
         if not line.hidden or not line.amount:
             continue
-        msg = (
-            f"第 {line.row} 列已隱藏，{label(line)}仍有 {format_kiloyuan(line.amount)} 千元計入各項合計；"
-            "請取消隱藏，或刪除不編列的經費。"
-        )
+        msg = say(rule, row=line.row, label=label(line), amount=format_kiloyuan(line.amount))
         yield finding(rule, line.sheet, cell(line, "total"), msg, value=line.amount)
 
 
@@ -132,10 +132,7 @@ def blank_total(rule, ctx):
     for line in ctx.budget.lines:
         if line.typed_total is not None or line.computed_total is None or line.sheet in uncached:
             continue
-        msg = (
-            f"{label(line)}總價空白，已依數量×單價計為 {format_kiloyuan(line.computed_total)} 千元；"
-            "請填入總價（或 =數量×單價 公式）。"
-        )
+        msg = say(rule, label=label(line), computed=format_kiloyuan(line.computed_total))
         yield finding(rule, line.sheet, cell(line, "total"), msg, value=None, limit=line.computed_total)
 
 
@@ -177,17 +174,23 @@ def implausible_price(rule, ctx):
         item = names.canonical(b.programme, b.academic_year, line.item) if line.item else None
         cap = caps.get(item) if item else None
         if cap and _in_cap_unit(line, item, ctx, equivalents):
-            bound, why = cap * factor, f"上限 {cap:,} 元的 {factor} 倍"
+            bound, why = cap * factor, say(rule, "why_cap", cap=cap, factor=factor)
         elif line.recurrent:
-            bound, why = rule.params["recurrent_bound"], "經常門每單位合理上限"
+            bound, why = rule.params["recurrent_bound"], say(rule, "why_recurrent")
         else:
-            bound, why = rule.params["capital_bound"], "資本門每單位合理上限"
+            bound, why = rule.params["capital_bound"], say(rule, "why_capital")
         if price <= bound:
             continue
         intended = Fraction(price, 1000)
-        fill = f"，單價應填 {format_kiloyuan(price // 1000)} 千元" if price % 1000 == 0 else ""
-        msg = (
-            f"{label(line)}單價 {format_kiloyuan(price)} 千元（{price:,} 元），超過{why} {bound:,} 元，"
-            f"疑似以「元」填入「千元」欄；若原意為 {yuan_text(intended)}{fill}。"
+        fill = say(rule, "fill", kiloyuan=format_kiloyuan(price // 1000)) if price % 1000 == 0 else ""
+        msg = say(
+            rule,
+            label=label(line),
+            price_kiloyuan=format_kiloyuan(price),
+            price=price,
+            why=why,
+            bound=bound,
+            intended=yuan_text(intended),
+            fill=fill,
         )
         yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=price, limit=plain(bound))

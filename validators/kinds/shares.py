@@ -12,24 +12,21 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from validators.finding import finding
+from validators.finding import finding, say
 from validators.kinds import cell, percent, share_text
 from youzhi import forms
 
-BASIS = "（尚無經常門核定總經費，以編列之經常門總額 {total:,} 元計算；核定後請依核定數複核）"
-SUBSIDY_BASIS = "（以經常門補助費用計：經費來源為教育部補助款之經常門 {total:,} 元；核定後請依核定數複核）"
-
 
 def _basis(rule, ctx) -> tuple[int, str]:
-    """The denominator of a share and the note that says which it is."""
+    """The denominator of a share and its basis (``recurrent`` or ``subsidy``)."""
     if rule.params.get("basis") == "subsidy":
         whole = sum(
             (ln.computed_total if ln.computed_total is not None else ln.typed_total or 0)
             for ln in ctx.budget.lines
             if ln.recurrent and ln.source == forms.MINISTRY
         )
-        return whole, SUBSIDY_BASIS.format(total=whole)
-    return ctx.recurrent_total, BASIS.format(total=ctx.recurrent_total)
+        return whole, "subsidy"
+    return ctx.recurrent_total, "recurrent"
 
 
 def _where(ctx, items, *, ratio: bool):
@@ -51,11 +48,15 @@ def share(rule, ctx):
     if not amount or not whole or Fraction(amount, whole) <= limit:
         return
     ratio = Fraction(amount, whole)
-    principle = "（以不超過為原則，超過須說明理由）" if rule.severity != "error" else ""
-    denominator = "經常門補助費用" if rule.params.get("basis") == "subsidy" else "經常門"
-    msg = (
-        f"{'、'.join(rule.items)}合計 {amount:,} 元，占{denominator} {percent(ratio)}，超過 {percent(limit)}"
-        f"{principle}。" + basis
+    msg = say(
+        rule,
+        "message" if rule.severity == "error" else "message_warning",
+        items="、".join(rule.items),
+        amount=amount,
+        denominator=say(rule, f"denominator_{basis}"),
+        ratio=percent(ratio),
+        limit=percent(limit),
+        basis=say(rule, f"basis_{basis}", total=whole),
     )
     sheet, where = _where(ctx, rule.items, ratio=True)
     yield finding(rule, sheet, where, msg, value=share_text(ratio))
@@ -65,7 +66,7 @@ def total_cap(rule, ctx):
     amount = sum(ctx.item_totals.get(item, 0) for item in rule.items)
     if amount <= rule.limit:
         return
-    msg = f"{'、'.join(rule.items)}全學年度合計 {amount:,} 元，超過上限 {rule.limit:,} 元。"
+    msg = say(rule, items="、".join(rule.items), amount=amount, limit=rule.limit)
     sheet, where = _where(ctx, rule.items, ratio=False)
     yield finding(rule, sheet, where, msg, value=amount)
 
@@ -76,10 +77,7 @@ def capital_share(rule, ctx):
     if not whole or Fraction(ctx.capital_total, whole) <= limit:
         return
     ratio = Fraction(ctx.capital_total, whole)
-    msg = (
-        f"資本門 {ctx.capital_total:,} 元，占總經費 {whole:,} 元的 {percent(ratio)}，"
-        f"超過 {percent(limit)}（以不超過為原則，經資門比例以 1:1 為原則）。"
-    )
+    msg = say(rule, capital=ctx.capital_total, total=whole, ratio=percent(ratio), limit=percent(limit))
     s = ctx.summaries
     if s.y3_sheet and s.y3_capital_ratio:
         sheet, where = s.y3_sheet, s.y3_capital_ratio

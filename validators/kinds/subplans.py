@@ -15,7 +15,7 @@ all such sub-plans over the 學年度 (every 經費來源).
 from __future__ import annotations
 
 from validators import names
-from validators.finding import finding
+from validators.finding import finding, say
 from validators.kinds import cell
 from youzhi.model import SubPlanSheet
 
@@ -35,16 +35,16 @@ def _heading_texts(block: SubPlanSheet, grids) -> list[str]:
     return texts
 
 
-def _reason(blocks: list[SubPlanSheet], words, grids) -> str | None:
+def _reason(rule, blocks: list[SubPlanSheet], words, grids) -> str | None:
     """Why these blocks are a six-year sub-plan (zh-TW), or None when they are not."""
     for block in blocks:
         for text in _heading_texts(block, grids):
             if names.contains_any(text, words):
-                return f"標示「{text.strip()}」"
+                return say(rule, "why_heading", text=text.strip())
     lines = [line for block in blocks for line in block.lines if line.filled]
     hits = sum(1 for line in lines if names.contains_any(f"{line.item} {line.purpose}", words))
     if hits >= 2 and 2 * hits > len(lines):
-        return f"{hits}/{len(lines)} 列的項目或說明用途提及國中部、六年一貫"
+        return say(rule, "why_lines", hits=hits, lines=len(lines))
     return None
 
 
@@ -56,18 +56,16 @@ def six_year_band(rule, ctx):
         by_code.setdefault(block.code, []).append(block)
     chosen = {}
     for code, blocks in by_code.items():
-        reason = _reason(blocks, words, ctx.grids)
+        reason = _reason(rule, blocks, words, ctx.grids)
         if reason:
             chosen[code] = reason
     total = sum(block.total() for code in chosen for block in by_code[code])
     if not total or low <= total <= rule.limit:
         return
-    side = f"低於 {low:,} 元" if total < low else f"超過 {rule.limit:,} 元"
-    why = "；".join(f"{code}：{reason}" for code, reason in chosen.items())
-    msg = (
-        f"國中部六年一貫課程相關子計畫（{'、'.join(chosen)}）全學年度合計 {total:,} 元，{side}"
-        f"（得編列 {low:,}～{rule.limit:,} 元，依國中部規模）。判定依據：{why}。"
-    )
+    side = say(rule, "side_low", minimum=low) if total < low else say(rule, "side_high", limit=rule.limit)
+    why = "；".join(say(rule, "why_code", code=code, reason=reason) for code, reason in chosen.items())
+    codes = "、".join(chosen)
+    msg = say(rule, codes=codes, total=total, side=side, minimum=low, limit=rule.limit, why=why)
     first = next(iter(chosen))
     where = ctx.summaries.y2_cell(first, "經資門合計數")
     if where is None:
