@@ -38,3 +38,17 @@ def test_every_command_is_documented():
 
     for name in COMMANDS:
         assert f"youzhi {name}" in README
+
+
+def test_the_demo_command_runs_again_over_its_own_outputs():
+    """`bash scripts/demo.sh` is the README's first command: a second run (outputs already in out/) must
+    still succeed and leave the bundled example byte-identical."""
+    import hashlib
+
+    example = ROOT / "examples" / "示範高中_114.xlsx"
+    before = hashlib.sha256(example.read_bytes()).hexdigest()
+    for _ in range(2):
+        run = subprocess.run(["bash", "scripts/demo.sh"], cwd=ROOT, capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert (ROOT / "out" / "示範高中_114_修復.xlsx").exists()
+    assert hashlib.sha256(example.read_bytes()).hexdigest() == before
