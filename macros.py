@@ -543,7 +543,7 @@ def YZ_CHECK_LINE(item, unit, quantity, unit_price, purpose, programme=None, aca
             _kiloyuan_to_yuan(p),
             str(why or "").strip(),
         )
-        return "；".join(f.message for f in found)
+        return "；".join(f.message.rstrip("。") for f in found) + ("。" if found else "")
 
     return _single(_each(reasons, item, unit, quantity, unit_price, purpose))
 
