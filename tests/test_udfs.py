@@ -130,5 +130,5 @@ def test_yz_check_line_single_values_and_blank_rows():
 def test_check_line_joins_several_reasons_as_one_sentence_list():
     # 材料費 per 式 for 40人次 at 9,000 元: 225 元 a 人次 (over 200) and the unit differs: two reasons
     message = macros.YZ_CHECK_LINE("材料費", "式", 1, 9, "40人次×200元", "senior-high", 115)
-    assert "225 元" in message and "人次" in message and message.count("；") == 1
+    assert "225 元，超過上限 200 元；「材料費」單位「式」與基準不符" in message
     assert "。；" not in message and message.endswith("。")
