@@ -10,27 +10,30 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 import zipfile
+from typing import TYPE_CHECKING
 
+from validators.finding import SEVERITY_LABELS  # one wording of severities everywhere
 from youzhi import xlsx_stream
-from youzhi.batch import (
+from youzhi.batch_schema import (
     FINDING_COLUMNS,
     LINE_COLUMNS,
     RULE_COLUMNS,
-    SEVERITY_LABELS,
     STATUS_ERROR,
     STATUS_UNREADABLE,
     STATUS_WARN,
     SUMMARY_COLUMNS,
     UNREADABLE_COLUMNS,
-    BatchResult,
-    rule_titles,
     summary_row,
 )
 from youzhi.errors import YouzhiError
 from youzhi.output import atomic_path
 from youzhi.safety import csv_field
 from youzhi.xlsx_stream import row_xml
+
+if TYPE_CHECKING:
+    from youzhi.batch import BatchResult
 
 FONT = {"font_name": "微軟正黑體", "font_size": 11}
 WIDTHS = {"text": 16, "int": 8, "money": 14, "ratio": 10, "number": 10, "any": 12}
@@ -158,6 +161,18 @@ def write_xlsx(result: BatchResult, path: str) -> None:
         for record in result.results():
             report.add(record)
         report.finish(result)
+
+
+def rule_titles() -> dict[str, str]:
+    """Rule code → zh-TW title from the validators' catalogue (empty when it cannot be loaded)."""
+    titles = {}
+    try:
+        import validators
+
+        titles.update({rule.code: rule.title for rule in validators.catalogue()})
+    except Exception as exc:  # the report must still be written; say why titles are missing
+        print(f"警告：無法載入規則清單（{type(exc).__name__}），規則統計不含說明", file=sys.stderr)
+    return titles
 
 
 def rule_rows(result: BatchResult) -> list[tuple]:
