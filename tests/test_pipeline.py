@@ -24,15 +24,20 @@ from youzhi import batch, cli, pipeline
 from youzhi.calendar import Semester
 from youzhi.errors import UnreadableWorkbook
 
-LECTURE = {"category": "業務費", "item": "講座鐘點費", "unit": "節", "quantity": 2, "unit_price": 3,
-           "purpose": "外聘講座", "source": ""}  # fmt: skip  (3 千元 a 節: over the 外聘 cap of 2,000)
+LECTURE = {
+    "category": "業務費",
+    "item": "講座鐘點費",
+    "unit": "節",
+    "quantity": 2,
+    "unit_price": 3,
+    "purpose": "外聘講座",
+    "source": "",
+}  # fmt: skip  (3 千元 a 節: over the 外聘 cap of 2,000)
 NO_PURPOSE = {"category": "業務費", "item": "諮詢費、輔導費、指導費", "unit": "人次", "quantity": 5,
               "unit_price": 2, "purpose": "", "source": ""}  # fmt: skip
 LAPTOP = {"category": "設備及投資", "item": "筆記型電腦", "unit": "臺", "quantity": 2, "unit_price": 28,
           "purpose": "教學用", "source": "自籌款"}  # fmt: skip
 BLOCKS = {("A", Semester.FIRST): [LECTURE, NO_PURPOSE], ("B", Semester.SECOND): [LAPTOP]}
-
-
 
 
 def _key(rule, severity, sheet, cell, message):

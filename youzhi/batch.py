@@ -25,6 +25,7 @@ from youzhi.batch_schema import (
     STATUS_UNREADABLE,
     STATUS_WARN,
     SUMMARY_STATUS,
+    render,
 )
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 from youzhi.output import is_ignored_name
@@ -92,8 +93,6 @@ def check_one(path: str, options: Options = Options()) -> dict:
     if "reason" in record:
         return record
     if options.render:
-        from youzhi.batch_report import render
-
         record["xml"] = render(record)
     if not options.keep_lines:
         record["lines"] = ()

@@ -18,6 +18,7 @@ from validators.finding import SEVERITY_LABELS  # one wording of severities ever
 from youzhi import xlsx_stream
 from youzhi.batch_schema import (
     FINDING_COLUMNS,
+    KINDS,
     LINE_COLUMNS,
     RULE_COLUMNS,
     STATUS_ERROR,
@@ -25,6 +26,7 @@ from youzhi.batch_schema import (
     STATUS_WARN,
     SUMMARY_COLUMNS,
     UNREADABLE_COLUMNS,
+    render,
     summary_row,
 )
 from youzhi.errors import YouzhiError
@@ -56,35 +58,7 @@ def is_own_report(path: str) -> bool:
 
 
 # ------------------------------------------------------------------ Excel
-KINDS = {
-    name: [kind for _, kind in columns]
-    for name, columns in (
-        ("總覽", SUMMARY_COLUMNS),
-        ("檢核明細", FINDING_COLUMNS),
-        ("明細資料", LINE_COLUMNS),
-        ("規則統計", RULE_COLUMNS),
-        ("無法讀取", UNREADABLE_COLUMNS),
-    )
-}
-_UTF8 = ("utf-8", "replace")  # a stray surrogate in some text must not cost the whole row
 STATUS_FILLS = {STATUS_ERROR: "F8CBAD", STATUS_WARN: "FFE699", STATUS_UNREADABLE: "D9D9D9"}
-
-
-def render(record: dict) -> dict:
-    """A result's report rows as XML (``xlsx_stream.row_xml``); runs in the worker when asked to."""
-    if "xml" in record:
-        return record["xml"]
-    xml = {"總覽": row_xml(summary_row(record), KINDS["總覽"]).encode(*_UTF8), "檢核明細": [], "明細資料": []}
-    if "reason" in record:
-        return xml
-    school = record["summary"][0]
-    for sheet, cell, rule, severity, message, value, limit, citation in record["findings"]:
-        values = (record["file"], school, sheet, cell, rule, SEVERITY_LABELS.get(severity, severity),
-                  message, value, limit, citation)  # fmt: skip
-        xml["檢核明細"].append(row_xml(values, KINDS["檢核明細"]).encode(*_UTF8))
-    kinds = KINDS["明細資料"]
-    xml["明細資料"] = [row_xml((record["file"], *line), kinds).encode(*_UTF8) for line in record["lines"]]
-    return xml
 
 
 class _Table:

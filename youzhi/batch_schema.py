@@ -1,10 +1,14 @@
-"""The batch result's tables: statuses, the report's columns and a result's 總覽 row.
+"""The batch result's tables: statuses, the report's columns and a result's rows (總覽 row; every
+report row rendered as XML, which the workers do when asked to).
 
 Shared by the worker side (``youzhi.batch``) and the writers (``youzhi.batch_report``), which
 therefore do not import each other's internals (no import cycle).
 """
 
 from __future__ import annotations
+
+from validators.finding import SEVERITY_LABELS  # one wording of severities everywhere
+from youzhi.xlsx_stream import row_xml
 
 STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_UNREADABLE = "通過", "有警告", "有錯誤", "無法讀取"
 
@@ -86,3 +90,33 @@ def summary_row(record: dict) -> tuple:
     else:
         row = (record["file"], *record["summary"])
     return (*row, round(record["seconds"], 3))
+
+
+KINDS = {
+    name: [kind for _, kind in columns]
+    for name, columns in (
+        ("總覽", SUMMARY_COLUMNS),
+        ("檢核明細", FINDING_COLUMNS),
+        ("明細資料", LINE_COLUMNS),
+        ("規則統計", RULE_COLUMNS),
+        ("無法讀取", UNREADABLE_COLUMNS),
+    )
+}
+_UTF8 = ("utf-8", "replace")  # a stray surrogate in some text must not cost the whole row
+
+
+def render(record: dict) -> dict:
+    """A result's report rows as XML (``xlsx_stream.row_xml``); runs in the worker when asked to."""
+    if "xml" in record:
+        return record["xml"]
+    xml = {"總覽": row_xml(summary_row(record), KINDS["總覽"]).encode(*_UTF8), "檢核明細": [], "明細資料": []}
+    if "reason" in record:
+        return xml
+    school = record["summary"][0]
+    for sheet, cell, rule, severity, message, value, limit, citation in record["findings"]:
+        values = (record["file"], school, sheet, cell, rule, SEVERITY_LABELS.get(severity, severity),
+                  message, value, limit, citation)  # fmt: skip
+        xml["檢核明細"].append(row_xml(values, KINDS["檢核明細"]).encode(*_UTF8))
+    kinds = KINDS["明細資料"]
+    xml["明細資料"] = [row_xml((record["file"], *line), kinds).encode(*_UTF8) for line in record["lines"]]
+    return xml
