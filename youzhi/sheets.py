@@ -23,13 +23,8 @@ import zlib
 from dataclasses import dataclass, field
 
 from youzhi.errors import UnreadableWorkbook, reason_of
-from youzhi.safety import strip_control_characters
+from youzhi.safety import check_file, strip_control_characters
 from youzhi.sheet_area import bound_sheet, replace_parts
-
-try:  # written by the batch engineer; guarded so the reader works while it is missing
-    from youzhi.safety import check_file
-except ImportError:  # pragma: no cover
-    check_file = None
 
 ENGINES = ("calamine", "openpyxl")
 UNCACHED = "未計算公式"  # the kind recorded for a formula cell that holds no result
@@ -93,8 +88,7 @@ def load_grids(path, engine: str = "calamine") -> WorkbookGrids:
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (use one of {ENGINES})")
     path = os.fsdecode(os.fspath(path))
-    if check_file is not None:
-        check_file(path)
+    check_file(path)
     try:
         with open(path, "rb") as handle:
             data = handle.read()
