@@ -23,7 +23,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from youzhi.errors import UnreadableWorkbook, reason_of
-from youzhi.safety import check_file, strip_control_characters
+from youzhi.safety import read_checked, strip_control_characters
 from youzhi.sheet_area import bound_sheet, replace_parts
 
 ENGINES = ("calamine", "openpyxl")
@@ -88,16 +88,10 @@ def load_grids(path, engine: str = "calamine") -> WorkbookGrids:
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (use one of {ENGINES})")
     path = os.fsdecode(os.fspath(path))
-    check_file(path)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise UnreadableWorkbook("檔案不存在") from None
-    except OSError as exc:
-        raise UnreadableWorkbook(f"無法讀取檔案（{exc.strerror or exc}）") from None
+    _kind, data, archive = read_checked(path)  # the sniff's zip is reused by the scan below
     hidden: dict[str, frozenset[int]] = {}
-    names, errors, far = _workbook_facts(data, hidden)
+    with archive:
+        names, errors, far, controls = _workbook_facts(data, hidden, archive)
     if far:  # cells far beyond the form: read without them (see youzhi.sheet_area)
         try:
             data = replace_parts(data, {member: xml for member, xml, _ in far.values()})
@@ -106,7 +100,7 @@ def load_grids(path, engine: str = "calamine") -> WorkbookGrids:
     grids = _load_calamine(path, data) if engine == "calamine" else _load_openpyxl(path, data)
     grids.errors = errors
     grids.far = {name: refs for name, (_, _, refs) in far.items()}
-    grids.controls = strip_control_characters(grids.sheets)
+    grids.controls = strip_control_characters(grids.sheets) if controls else {}
     for grid in grids.sheets:
         grid.hidden_rows = hidden.get(grid.name, frozenset())
     if engine == "calamine":
@@ -358,19 +352,34 @@ def _member(data: bytes, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> byt
 Far = dict[str, tuple[str, bytes, list[str]]]  # sheet → (zip member, trimmed XML, dropped A1 refs)
 
 
+Facts = tuple[dict[str, str], dict[str, list[tuple[str, str]]], Far, bool]
+
+
 def _workbook_facts(
-    data: bytes, hidden: dict[str, frozenset[int]] | None = None
-) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]], Far]:
-    """(defined names, formula cells, sheets with far cells) from the raw bytes of an .xlsx/.xlsm,
-    opening the zip once and inflating each worksheet once; ``hidden`` (when given) receives each
-    sheet's hidden rows."""
+    data: bytes, hidden: dict[str, frozenset[int]] | None = None, archive: zipfile.ZipFile | None = None
+) -> Facts:
+    """(defined names, formula cells, sheets with far cells, whether any text may hold a control
+    character) from the raw bytes of an .xlsx/.xlsm, inflating each worksheet once (``archive``: the
+    zip already opened over ``data``, e.g. by ``safety.read_checked``); ``hidden`` (when given)
+    receives each sheet's hidden rows."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            workbook = archive.read("xl/workbook.xml")
-            names = _defined_names(workbook.decode("utf-8", "replace"))
-            return (names, *_scan(data, archive, workbook, hidden))
+        if archive is None:
+            with zipfile.ZipFile(io.BytesIO(data)) as opened:
+                return _facts(data, opened, hidden)
+        return _facts(data, archive, hidden)
     except _SCAN_ERRORS:
-        return {}, {}, {}
+        return {}, {}, {}, True
+
+
+def _facts(data: bytes, archive: zipfile.ZipFile, hidden) -> Facts:
+    workbook = archive.read("xl/workbook.xml")
+    names = _defined_names(workbook.decode("utf-8", "replace"))
+    return (names, *_scan(data, archive, workbook, hidden))
+
+
+# A control character as a raw byte, as Excel's _xHHHH_ escape, or maybe as a character reference: a
+# part without any of these cannot give a cell text with one (so no cell is looked at for them).
+_MAYBE_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x00[01][0-9A-Fa-f]_|_x007[Ff]_|&#")
 
 
 _HIDDEN_ROW = re.compile(rb"<row\b([^>]*?)\bhidden=\"(?:1|true)\"")
@@ -396,8 +405,13 @@ def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes, hidden=None):
     try:
         rels = archive.read("xl/_rels/workbook.xml.rels")
     except _SCAN_ERRORS:
-        return found, far
+        return found, far, True
     infos = {info.filename: info for info in archive.infolist()}
+    strings = [i for name, i in infos.items() if name.lower().endswith("sharedstrings.xml")]
+    try:
+        controls = any(_MAYBE_CONTROL.search(_member(data, archive, info)) for info in strings)
+    except _SCAN_ERRORS:
+        controls = True
     for name, member in _sheet_parts(workbook, rels):
         if member not in infos:
             continue
@@ -408,14 +422,16 @@ def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes, hidden=None):
                 far[name] = (member, trimmed, dropped)
             cells = _bad_cells(trimmed)
         except _SCAN_ERRORS:
+            controls = True  # the engine may still read it: leave the cells to the full test
             continue
+        controls = controls or _MAYBE_CONTROL.search(xml) is not None
         if hidden is not None:
             rows = hidden_rows(xml)
             if rows:
                 hidden[name] = rows
         if cells:
             found[name] = cells
-    return found, far
+    return found, far, controls
 
 
 def scan_formula_cells(data: bytes) -> dict[str, list[tuple[str, str]]]:

@@ -105,13 +105,20 @@ def _tier_table(raw: dict) -> TierTable:
 def tier_tables() -> list[TierTable]:
     """Every tier table, oldest first; a later table (a user's) with the same first year replaces
     an earlier one. A 年度 falls under the latest table whose first year is ≤ it."""
+    loaded = tables.load("tiers")  # cached until tables.clear_cache(): parse each load once
+    if _parsed and _parsed[0] is loaded:
+        return list(_parsed[1])
     by_first: dict[int, TierTable] = {}
-    for raw in tables.load("tiers")["tier_table"]:
+    for raw in loaded["tier_table"]:
         table = _tier_table(raw)
         by_first[table.first] = table
     if not by_first:
         raise TierError("沒有任何財力級次表")
-    return [by_first[k] for k in sorted(by_first)]
+    _parsed[:] = [loaded, [by_first[k] for k in sorted(by_first)]]
+    return list(_parsed[1])
+
+
+_parsed: list = []  # [the tables.load("tiers") object, its TierTables]: kept with it, so never stale
 
 
 def tier_table(fiscal_year: int) -> TierTable:
