@@ -379,7 +379,12 @@ def _facts(data: bytes, archive: zipfile.ZipFile, hidden) -> Facts:
 
 # A control character as a raw byte, as Excel's _xHHHH_ escape, or maybe as a character reference: a
 # part without any of these cannot give a cell text with one (so no cell is looked at for them).
-_MAYBE_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x00[01][0-9A-Fa-f]_|_x007[Ff]_|&#")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _maybe_control(xml: bytes) -> bool:
+    """C-speed tests only (``in`` and ``translate``: a quarter of a millisecond for a whole form)."""
+    return b"_x00" in xml or b"&#" in xml or len(xml.translate(None, _CONTROL_BYTES)) != len(xml)
 
 
 _HIDDEN_ROW = re.compile(rb"<row\b([^>]*?)\bhidden=\"(?:1|true)\"")
@@ -409,7 +414,7 @@ def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes, hidden=None):
     infos = {info.filename: info for info in archive.infolist()}
     strings = [i for name, i in infos.items() if name.lower().endswith("sharedstrings.xml")]
     try:
-        controls = any(_MAYBE_CONTROL.search(_member(data, archive, info)) for info in strings)
+        controls = any(_maybe_control(_member(data, archive, info)) for info in strings)
     except _SCAN_ERRORS:
         controls = True
     for name, member in _sheet_parts(workbook, rels):
@@ -424,7 +429,7 @@ def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes, hidden=None):
         except _SCAN_ERRORS:
             controls = True  # the engine may still read it: leave the cells to the full test
             continue
-        controls = controls or _MAYBE_CONTROL.search(xml) is not None
+        controls = controls or _maybe_control(xml)
         if hidden is not None:
             rows = hidden_rows(xml)
             if rows:
