@@ -59,3 +59,28 @@ def test_a_lean_record_keeps_its_report_rows_and_rule_tally(files):
     assert batch_report.render(lean)["檢核明細"] == batch_report.render(full)["檢核明細"] != []
     assert batch.pack(dict(lean))[0]["rules"] == batch.pack(dict(full))[0]["rules"]
     assert "YZ201" in batch.pack(dict(lean))[0]["rules"]
+
+
+def test_report_sheets_are_deflated_once_as_they_are_written(tmp_path):
+    """The report's temporary files hold compressed rows (a tenth of the XML), copied into the zip as is."""
+    import os
+    import zipfile
+
+    from youzhi.xlsx_stream import Book, row_xml
+
+    book = Book(folder=str(tmp_path))
+    sheet = book.sheet("總覽", ["檔案", "金額"], [40, 14])
+    for i in range(20_000):
+        sheet.add(row_xml((f"school{i:05d}.xlsx", i * 1037), ["text", "money"]))
+    member = sheet._member
+    spooled = os.fstat(member._file.fileno()).st_size
+    assert 0 < spooled < member.size / 5  # deflated while written
+    book.close(tmp_path / "report.xlsx")
+    with zipfile.ZipFile(tmp_path / "report.xlsx") as archive:
+        assert archive.testzip() is None
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+        assert info.compress_type == zipfile.ZIP_DEFLATED and info.file_size == member.size
+        assert info.compress_size == member.compressed >= spooled  # the tail and the flush came last
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    assert xml.count(b"<row ") == 20_001 and b"school19999.xlsx" in xml
+    assert list(tmp_path.iterdir()) == [tmp_path / "report.xlsx"]  # no temporary file left behind

@@ -3,7 +3,9 @@
 Why not XlsxWriter: it costs ~8 µs a cell, and a report of 1,000 schools holds over a million cells.
 Here a row is rendered once to XML (``row_xml``, ~1 µs a cell, and it can run in the worker process
 that read the school's file) with ``ROW`` standing where the row number goes; the sheet numbers the
-rows as it appends them to a temporary file, and ``close`` zips the parts. Memory stays flat.
+rows as it deflates them into a temporary file, and ``close`` writes the zip around those compressed
+bytes (copied as they are, never compressed twice). Memory stays flat; temporary disk is about the
+report's own size.
 
 What it writes: text as inline strings (never formulas: a cell that reads ``=HYPERLINK(…)`` stays
 text), numbers with a few number formats, a bold shaded header row, frozen header, autofilter
@@ -19,8 +21,9 @@ import math
 import os
 import re
 import shutil
+import struct
 import tempfile
-import zipfile
+import zlib
 from xml.sax.saxutils import escape, quoteattr
 
 from youzhi.a1 import get_column_letter
@@ -110,14 +113,65 @@ def row_xml(values, kinds) -> str:
     return "".join(parts)
 
 
-class Sheet:
-    """Rows appended in order to a temporary file; see ``Book.sheet``."""
+class _Member:
+    """One zip member deflated as it is written (to a temporary file, or kept in memory when small):
+    the temporary disk a report needs is its compressed size, and nothing is compressed twice."""
 
-    def __init__(self, name: str, headers: list[str], widths: list[float], folder: str):
+    def __init__(self, *, spool: bool, folder: str | None = None):
+        self._file = tempfile.TemporaryFile("w+b", dir=folder) if spool else None  # noqa: SIM115
+        self._parts: list[bytes] = []
+        self._deflate = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+        self.crc = self.size = self.compressed = 0
+
+    def write(self, data: bytes) -> None:
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        self._put(self._deflate.compress(data))
+
+    def finish(self) -> None:
+        self._put(self._deflate.flush())
+
+    def _put(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self.compressed += len(chunk)
+        if self._file is None:
+            self._parts.append(chunk)
+        else:
+            self._file.write(chunk)
+
+    def copy_to(self, out) -> None:
+        if self._file is None:
+            out.write(b"".join(self._parts))
+            return
+        self._file.seek(0)
+        shutil.copyfileobj(self._file, out, 1 << 20)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+class Sheet:
+    """Rows appended in order, deflated into a temporary file; see ``Book.sheet``."""
+
+    def __init__(self, name: str, headers: list[str], widths: list[float], folder: str | None):
         self.name, self.headers, self.widths = name, headers, widths
         self.conditional: list[tuple[int, str, str]] = []  # (column index, equals text, fill rgb)
-        self._file = tempfile.TemporaryFile("w+b", dir=folder)  # noqa: SIM115
+        self._member = _Member(spool=True, folder=folder)
         self.rows = 0
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1)
+        )
+        self._member.write(
+            (
+                f'{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{REL}">'
+                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView workbookViewId="0">'
+                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+                f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
+            ).encode()
+        )
         self.add(row_xml(headers, ["text"] * len(headers)).replace("<c ", '<c s="1" '))
 
     @property
@@ -129,7 +183,7 @@ class Sheet:
         self.rows += 1
         if isinstance(rendered, str):
             rendered = rendered.encode("utf-8", "replace")
-        self._file.write(rendered.replace(_ROW_BYTES, b"%d" % self.rows))
+        self._member.write(rendered.replace(_ROW_BYTES, b"%d" % self.rows))
 
     @property
     def filter_range(self) -> str:
@@ -138,21 +192,7 @@ class Sheet:
     def highlight(self, column: int, equals: str, rgb: str) -> None:
         self.conditional.append((column, equals, rgb))
 
-    def _write(self, member, dxf_ids: dict[str, int]) -> None:
-        cols = "".join(
-            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(self.widths, 1)
-        )
-        member.write(
-            (
-                f'{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{REL}">'
-                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView workbookViewId="0">'
-                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-                f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
-            ).encode()
-        )
-        self._file.seek(0)
-        shutil.copyfileobj(self._file, member, 1 << 20)
+    def _finish(self, dxf_ids: dict[str, int]) -> _Member:
         tail = f'</sheetData><autoFilter ref="{self.filter_range.replace("$", "")}"/>'
         for priority, (column, equals, rgb) in enumerate(self.conditional, 1):
             letter = _LETTERS[column]
@@ -162,10 +202,56 @@ class Sheet:
                 f"<formula>{escape(_quote(equals))}</formula></cfRule></conditionalFormatting>"
             )
         tail += '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        member.write((tail + PAGE_SETUP + FOOTER + "</worksheet>").encode())
+        self._member.write((tail + PAGE_SETUP + FOOTER + "</worksheet>").encode())
+        self._member.finish()
+        return self._member
 
     def close(self) -> None:
-        self._file.close()
+        self._member.close()
+
+
+_LEVEL = 1  # deflate level: the report is written once and read by people, not archived
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+
+
+def _in_memory(text: str) -> _Member:
+    member = _Member(spool=False)
+    member.write(text.encode("utf-8"))
+    member.finish()
+    return member
+
+
+def _dos_time(now: dt.datetime) -> tuple[int, int]:
+    clock = (now.hour << 11) | (now.minute << 5) | (now.second // 2)
+    return clock, ((now.year - 1980) << 9) | (now.month << 5) | now.day
+
+
+def _write_zip(out, members: list[tuple[str, _Member]]) -> None:
+    """A plain zip (deflated members, sizes known up front: no data descriptors); each member's
+    compressed bytes are copied as they are. Parts past 4 GB (no budget report) are refused."""
+    clock, day = _dos_time(dt.datetime.now())
+    central = []
+    offset = 0
+    for name, member in members:
+        if max(member.size, member.compressed, offset) >= 0xFFFFFFFF:
+            raise ValueError("report too large for a zip without ZIP64")
+        raw = name.encode("ascii")
+        sizes = (member.crc, member.compressed, member.size, len(raw))
+        out.write(_LOCAL.pack(0x04034B50, 20, 0, 8, clock, day, *sizes, 0))
+        out.write(raw)
+        member.copy_to(out)
+        central.append(
+            _CENTRAL.pack(
+                0x02014B50, 20, 20, 0, 8, clock, day, member.crc, member.compressed, member.size,
+                len(raw), 0, 0, 0, 0, 0o644 << 16, offset,
+            ) + raw
+        )  # fmt: skip
+        offset += _LOCAL.size + len(raw) + member.compressed
+    directory = b"".join(central)
+    out.write(directory)
+    out.write(_END.pack(0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0))
 
 
 def _quote(text: str) -> str:
@@ -194,25 +280,25 @@ class Book:
     def close(self, path: str | os.PathLike) -> None:
         fills = sorted({rgb for s in self.sheets for _, _, rgb in s.conditional})
         dxf_ids = {rgb: i for i, rgb in enumerate(fills)}
+        parts = {
+            "[Content_Types].xml": self._content_types(),
+            "_rels/.rels": _package_rels(),
+            "docProps/core.xml": _core(),
+            "docProps/app.xml": self._app(),
+            "xl/theme/theme1.xml": THEME_XML,
+            "xl/workbook.xml": self._workbook(),
+            "xl/_rels/workbook.xml.rels": _rels(
+                [("worksheet", f"worksheets/sheet{i}.xml") for i in range(1, len(self.sheets) + 1)]
+                + [("styles", "styles.xml"), ("theme", "theme/theme1.xml")]
+            ),
+            "xl/styles.xml": self._styles(fills),
+        }
         try:
-            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-                archive.writestr("[Content_Types].xml", self._content_types())
-                archive.writestr("_rels/.rels", _package_rels())
-                archive.writestr("docProps/core.xml", _core())
-                archive.writestr("docProps/app.xml", self._app())
-                archive.writestr("xl/theme/theme1.xml", THEME_XML)
-                archive.writestr("xl/workbook.xml", self._workbook())
-                archive.writestr(
-                    "xl/_rels/workbook.xml.rels",
-                    _rels(
-                        [("worksheet", f"worksheets/sheet{i}.xml") for i in range(1, len(self.sheets) + 1)]
-                        + [("styles", "styles.xml"), ("theme", "theme/theme1.xml")]
-                    ),
-                )
-                archive.writestr("xl/styles.xml", self._styles(fills))
-                for i, sheet in enumerate(self.sheets, 1):
-                    with archive.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as member:
-                        sheet._write(member, dxf_ids)
+            members = [(name, _in_memory(text)) for name, text in parts.items()]
+            for i, sheet in enumerate(self.sheets, 1):
+                members.append((f"xl/worksheets/sheet{i}.xml", sheet._finish(dxf_ids)))
+            with open(path, "wb") as out:
+                _write_zip(out, members)
         finally:
             for sheet in self.sheets:
                 sheet.close()
