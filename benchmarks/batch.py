@@ -15,7 +15,8 @@ each with its own school name (a cheap edit of the shared strings). Then, in one
    its temporary disk (every file it holds open under its own ``TMPDIR``, deleted spools included).
 
 The batch rate is divided by the raw rate **at the same number of processes** (``--jobs``): the
-ratio is what the checks cost over the read, not what a second CPU adds.
+ratio is what the checks cost over the read, not what a second CPU adds. On a shared machine wall
+rates move with the load; the CPU time a file (raw read ÷ batch, all processes) does not.
 """
 
 from __future__ import annotations
@@ -321,6 +322,9 @@ def main() -> None:
                   f"({rate / raw1:.2f}× raw in 1); {res['cpu'] / count * 1000:.2f} ms CPU a file "
                   f"(all processes); peak RSS parent+workers {res['peak_tree_mb']:.0f} MB, "
                   f"peak temp disk {res['peak_temp_mb']:.1f} MB")  # fmt: skip
+            cpu = res["cpu"] / count
+            print(f"    CPU a file: raw read {raw1_cpu * 1000:.2f} ms ÷ batch {cpu * 1000:.2f} ms = "
+                  f"{raw1_cpu / cpu:.2f}× (independent of other load on the machine)")  # fmt: skip
         largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"largest single process RSS (getrusage children): {largest:.0f} MB")
         print(f"batch's own summary: {full['summary']}")

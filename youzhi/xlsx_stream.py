@@ -20,14 +20,11 @@ import datetime as dt
 import math
 import os
 import re
-import shutil
-import struct
-import tempfile
-import zlib
 from xml.sax.saxutils import escape, quoteattr
 
 from youzhi.a1 import get_column_letter
 from youzhi.xlsx_theme import THEME_XML
+from youzhi.xlsx_zip import Member, in_memory, write_zip
 
 ROW = "\x00"  # stands for the row number in a rendered row (never in escaped text: NUL is escaped)
 _ROW_BYTES = ROW.encode()
@@ -113,52 +110,13 @@ def row_xml(values, kinds) -> str:
     return "".join(parts)
 
 
-class _Member:
-    """One zip member deflated as it is written (to a temporary file, or kept in memory when small):
-    the temporary disk a report needs is its compressed size, and nothing is compressed twice."""
-
-    def __init__(self, *, spool: bool, folder: str | None = None):
-        self._file = tempfile.TemporaryFile("w+b", dir=folder) if spool else None  # noqa: SIM115
-        self._parts: list[bytes] = []
-        self._deflate = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
-        self.crc = self.size = self.compressed = 0
-
-    def write(self, data: bytes) -> None:
-        self.crc = zlib.crc32(data, self.crc)
-        self.size += len(data)
-        self._put(self._deflate.compress(data))
-
-    def finish(self) -> None:
-        self._put(self._deflate.flush())
-
-    def _put(self, chunk: bytes) -> None:
-        if not chunk:
-            return
-        self.compressed += len(chunk)
-        if self._file is None:
-            self._parts.append(chunk)
-        else:
-            self._file.write(chunk)
-
-    def copy_to(self, out) -> None:
-        if self._file is None:
-            out.write(b"".join(self._parts))
-            return
-        self._file.seek(0)
-        shutil.copyfileobj(self._file, out, 1 << 20)
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-
-
 class Sheet:
     """Rows appended in order, deflated into a temporary file; see ``Book.sheet``."""
 
     def __init__(self, name: str, headers: list[str], widths: list[float], folder: str | None):
         self.name, self.headers, self.widths = name, headers, widths
         self.conditional: list[tuple[int, str, str]] = []  # (column index, equals text, fill rgb)
-        self._member = _Member(spool=True, folder=folder)
+        self._member = Member(spool=True, folder=folder)
         self.rows = 0
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1)
@@ -192,7 +150,7 @@ class Sheet:
     def highlight(self, column: int, equals: str, rgb: str) -> None:
         self.conditional.append((column, equals, rgb))
 
-    def _finish(self, dxf_ids: dict[str, int]) -> _Member:
+    def _finish(self, dxf_ids: dict[str, int]) -> Member:
         tail = f'</sheetData><autoFilter ref="{self.filter_range.replace("$", "")}"/>'
         for priority, (column, equals, rgb) in enumerate(self.conditional, 1):
             letter = _LETTERS[column]
@@ -208,50 +166,6 @@ class Sheet:
 
     def close(self) -> None:
         self._member.close()
-
-
-_LEVEL = 1  # deflate level: the report is written once and read by people, not archived
-_LOCAL = struct.Struct("<IHHHHHIIIHH")
-_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
-_END = struct.Struct("<IHHHHIIH")
-
-
-def _in_memory(text: str) -> _Member:
-    member = _Member(spool=False)
-    member.write(text.encode("utf-8"))
-    member.finish()
-    return member
-
-
-def _dos_time(now: dt.datetime) -> tuple[int, int]:
-    clock = (now.hour << 11) | (now.minute << 5) | (now.second // 2)
-    return clock, ((now.year - 1980) << 9) | (now.month << 5) | now.day
-
-
-def _write_zip(out, members: list[tuple[str, _Member]]) -> None:
-    """A plain zip (deflated members, sizes known up front: no data descriptors); each member's
-    compressed bytes are copied as they are. Parts past 4 GB (no budget report) are refused."""
-    clock, day = _dos_time(dt.datetime.now())
-    central = []
-    offset = 0
-    for name, member in members:
-        if max(member.size, member.compressed, offset) >= 0xFFFFFFFF:
-            raise ValueError("report too large for a zip without ZIP64")
-        raw = name.encode("ascii")
-        sizes = (member.crc, member.compressed, member.size, len(raw))
-        out.write(_LOCAL.pack(0x04034B50, 20, 0, 8, clock, day, *sizes, 0))
-        out.write(raw)
-        member.copy_to(out)
-        central.append(
-            _CENTRAL.pack(
-                0x02014B50, 20, 20, 0, 8, clock, day, member.crc, member.compressed, member.size,
-                len(raw), 0, 0, 0, 0, 0o644 << 16, offset,
-            ) + raw
-        )  # fmt: skip
-        offset += _LOCAL.size + len(raw) + member.compressed
-    directory = b"".join(central)
-    out.write(directory)
-    out.write(_END.pack(0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0))
 
 
 def _quote(text: str) -> str:
@@ -294,11 +208,11 @@ class Book:
             "xl/styles.xml": self._styles(fills),
         }
         try:
-            members = [(name, _in_memory(text)) for name, text in parts.items()]
+            members = [(name, in_memory(text)) for name, text in parts.items()]
             for i, sheet in enumerate(self.sheets, 1):
                 members.append((f"xl/worksheets/sheet{i}.xml", sheet._finish(dxf_ids)))
             with open(path, "wb") as out:
-                _write_zip(out, members)
+                write_zip(out, members)
         finally:
             for sheet in self.sheets:
                 sheet.close()
