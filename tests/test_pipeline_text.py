@@ -53,3 +53,15 @@ def test_authorities_as_people_write_them(text, authority):
 def test_school_names_name_their_county_only_when_it_is_one(name, authority, county):
     school = school_from_name(name)
     assert (school.authority, school.county) == (authority, county)
+
+
+def test_display_path_reads_a_big5_name_as_big5():
+    import os
+
+    from youzhi.sheets import display_name
+    from youzhi.text import display_path
+
+    big5 = os.fsdecode(b"/share/" + "經費表.xlsx".encode("cp950"))  # undecodable as UTF-8: escapes
+    assert display_path(big5) == "/share/經費表.xlsx" and display_name(big5) == "經費表.xlsx"
+    assert display_path("/share/經費表.xlsx") == "/share/經費表.xlsx"  # a UTF-8 name as it is
+    assert display_name(None) == display_name("") == ""

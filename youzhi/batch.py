@@ -29,6 +29,7 @@ from youzhi.batch_schema import (
 )
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 from youzhi.output import is_ignored_name
+from youzhi.text import display_path
 
 EXTENSIONS = (".xlsx", ".xlsm")
 DEFAULT_TIMEOUT = 30.0  # seconds per file
@@ -266,22 +267,6 @@ def packed_check(path: str, options: Options = Options()) -> tuple[dict, bytes]:
     """``check_one`` packed in the worker: the parent reads the small header and spools the blob as is
     (the rows are unpickled once, when the report is written)."""
     return pack(check_one(path, options))
-
-
-def display_path(path: str) -> str:
-    """The path as people read it: a file name in Big5 (from a Windows zip or share) that the system
-    could not decode as UTF-8 is shown decoded as Big5, never as undecodable escapes."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        raw = os.fsencode(path)
-    for encoding in ("utf-8", "cp950"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", "replace")
 
 
 def pack(record: dict) -> tuple[dict, bytes]:

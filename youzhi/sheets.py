@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from youzhi.errors import UnreadableWorkbook, reason_of
 from youzhi.safety import read_checked, strip_control_characters
 from youzhi.sheet_area import bound_sheet, replace_parts
+from youzhi.text import display_path
 
 ENGINES = ("calamine", "openpyxl")
 UNCACHED = "未計算公式"  # the kind recorded for a formula cell that holds no result
@@ -110,20 +111,8 @@ def load_grids(path, engine: str = "calamine") -> WorkbookGrids:
 
 
 def display_name(path: str | None) -> str:
-    """A file's base name as people read it: a name that arrived as non-UTF-8 bytes (Big5 from a
-    Windows share) is decoded as Big5 rather than printed as undecodable escapes."""
-    if not path:
-        return ""
-    name = os.path.basename(path)
-    try:
-        name.encode("utf-8")
-        return name
-    except UnicodeEncodeError:
-        raw = os.fsencode(name)
-    try:
-        return raw.decode("cp950")
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", "replace")
+    """A file's base name as people read it (a Big5 name from a Windows share decoded as Big5)."""
+    return os.path.basename(display_path(path)) if path else ""
 
 
 def _load_calamine(path: str, data: bytes) -> WorkbookGrids:

@@ -6,10 +6,12 @@
   ``臺北市``), as the standards and the tier tables write them.
 
 (Numbers keep their own reading, ``youzhi.money.normalise_text``: NFKC with inner spaces kept.)
+``display_path`` shows a file name as people read it.
 """
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 
@@ -23,3 +25,19 @@ def compact(value: object) -> str:
 def name_key(value: object) -> str:
     """``compact`` with 台 written 臺: the key names are compared by."""
     return compact(value).replace("台", "臺")
+
+
+def display_path(path: str) -> str:
+    """The path as people read it: a file name in Big5 (from a Windows zip or share) that the system
+    could not decode as UTF-8 is shown decoded as Big5, never as undecodable escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = os.fsencode(path)
+    for encoding in ("utf-8", "cp950"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
