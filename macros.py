@@ -19,7 +19,7 @@ from pathlib import Path
 
 import xlwings as xw
 
-from youzhi import annotate, forms, tiers
+from youzhi import annotate, forms, pipeline, tiers
 from youzhi import xlwings_adapter as xa
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 from youzhi.money import format_kiloyuan, normalise_text, parse_number, to_yuan, yuan_to_cell
@@ -52,20 +52,10 @@ def _read(book):
     return read_grids(grids), grids
 
 
-def _findings(budget, grids=None) -> list:
-    """What ``youzhi check`` finds (reader problems included, as rule YZ001), errors first."""
-    import validators
-
-    try:
-        found = list(validators.check(budget, grids=grids))
-    except validators.RuleTableError as exc:
-        raise YouzhiError(str(exc)) from exc
-    return sorted(found, key=lambda f: annotate.SEVERITY_RANK.get(f.severity, 3))
-
-
-def _counts(findings) -> str:
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_LABELS}
-    return "、".join(f"{SEVERITY_LABELS[s]} {n} 項" for s, n in counts.items())
+def _checked(book):
+    """The live book through the one check pipeline (``youzhi.pipeline``, as ``youzhi check``):
+    what it finds, reader problems included (rule YZ001); ``UnreadableWorkbook`` when it is no form."""
+    return pipeline.check_grids(xa.grids_from_book(book))
 
 
 def _guarded(macro):
@@ -96,7 +86,7 @@ def check() -> str:
     """檢核: mark every finding (fill + note), list them on 檢核結果, and say how it went."""
     book = _caller()
     _clear(book)
-    findings = _findings(*_read(book))
+    findings = _checked(book).worst_first()
     by_cell: dict[tuple[str, str], list] = {}
     for f in findings:
         if f.sheet and f.cell:
@@ -125,7 +115,8 @@ def check() -> str:
         message = "檢核完成：未發現問題。"
     else:
         marked = len(by_cell)
-        message = f"檢核完成：{_counts(findings)}。已標示 {marked} 個儲存格，詳見「{RESULT_SHEET}」工作表。"
+        counts = pipeline.counts_text(findings)
+        message = f"檢核完成：{counts}。已標示 {marked} 個儲存格，詳見「{RESULT_SHEET}」工作表。"
     xa.alert(book, message, TITLE)
     return message
 
@@ -378,13 +369,13 @@ def on_save() -> str:
     try:
         book = _caller()
         try:
-            budget, grids = _read(book)
+            checked = _checked(book)
         except UnreadableWorkbook:
             return ""  # not a 優質化 workbook after all
-        findings = [f for f in _findings(budget, grids) if f.severity in ("error", "warning")]
+        findings = [f for f in checked.worst_first() if f.severity in ("error", "warning")]
         if not findings:
             return ""
-        lines = [f"存檔前檢核：{_counts(findings)}（檔案照常儲存）。"]
+        lines = [f"存檔前檢核：{pipeline.counts_text(findings)}（檔案照常儲存）。"]
         for f in findings[:ON_SAVE_LIMIT]:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "活頁簿")
             lines.append(f"・{where}　{f.message}")

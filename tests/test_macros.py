@@ -188,7 +188,7 @@ def test_on_save_never_raises(faulty, monkeypatch):
     def broken(*args):
         raise RuntimeError("規則表損毀")
 
-    monkeypatch.setattr(macros, "_findings", broken)
+    monkeypatch.setattr(macros, "_checked", broken)
     message = macros.on_save()
     assert message == "存檔前檢核未能完成（檔案照常儲存）：規則表損毀"
     assert [a["func"] for a in actions(book)] == ["alert"]

@@ -15,7 +15,7 @@ from officialish import official_workbook
 from test_rule_lines import SENIOR_BAD
 
 import macros
-from youzhi import cli, selftest, selftest_excel
+from youzhi import cli, selftest, selftest_excel, selftest_quiet
 from youzhi import xlwings_adapter as xa
 from youzhi.annotate import RESULT_SHEET, annotate
 from youzhi.calendar import Semester
@@ -120,8 +120,8 @@ def test_report_lists_every_step_with_status_reason_and_time(tmp_path):
 
 def test_alerts_go_to_the_log_while_the_selftest_runs(tmp_path, monkeypatch):
     quiet, log = tmp_path / "selftest.quiet", tmp_path / "selftest.log"
-    monkeypatch.setattr(selftest, "QUIET", quiet)
-    monkeypatch.setattr(selftest, "ALERT_LOG", log)
+    monkeypatch.setattr(selftest_quiet, "QUIET", quiet)
+    monkeypatch.setattr(selftest_quiet, "ALERT_LOG", log)
     shown = []
     book = SimpleNamespace(app=SimpleNamespace(alert=lambda text, title: shown.append(text)))
     xa.alert(book, "一")

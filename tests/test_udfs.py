@@ -10,7 +10,7 @@ import pytest
 from officialish import official_workbook
 
 import macros
-from youzhi import cli, rollup, tiers
+from youzhi import cli, pipeline, rollup, tiers
 from youzhi.calendar import Semester
 from youzhi.money import yuan_to_cell
 from youzhi.reader import read_budget
@@ -95,7 +95,7 @@ def test_yz_cap_reads_the_rule_tables():
 def test_yz_check_line_says_what_the_file_check_says(workbook):
     budget = read_budget(workbook)
     kinds = {rule.code: rule.kind for rule in __import__("validators").catalogue()}
-    found = macros._findings(budget)
+    found = pipeline.check_file(workbook).findings  # what `youzhi check` finds
     block = next(b for b in budget.sheets if b.code == "A" and b.semester is Semester.FIRST)
     rows = [
         [line.item, line.unit, float(line.quantity), line.unit_price / 1000, line.purpose]

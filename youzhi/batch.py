@@ -13,90 +13,29 @@ import contextlib
 import functools
 import os
 import pickle
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from validators.finding import SEVERITY_LABELS  # one wording of severities everywhere
 from youzhi import batch_pool, forms
+from youzhi.batch_schema import (
+    STATUS_ERROR,
+    STATUS_OK,
+    STATUS_UNREADABLE,
+    STATUS_WARN,
+    SUMMARY_STATUS,
+    render,
+)
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 from youzhi.output import is_ignored_name
+from youzhi.text import display_path
 
 EXTENSIONS = (".xlsx", ".xlsm")
 DEFAULT_TIMEOUT = 30.0  # seconds per file
 DEFAULT_MAX_MEMORY = 2 * 1024**3  # bytes per worker process
 
 
-STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_UNREADABLE = "通過", "有警告", "有錯誤", "無法讀取"
-
-# Columns of each table: (header, kind) with kind in text | int | money | ratio | number.
-SUMMARY_COLUMNS = (
-    ("檔案", "text"),
-    ("學校", "text"),
-    ("主管機關", "text"),
-    ("縣市", "text"),
-    ("方案", "text"),
-    ("學年度", "int"),
-    ("經常門(元)", "money"),
-    ("資本門(元)", "money"),
-    ("合計(元)", "money"),
-    ("資本門比例", "ratio"),
-    ("教育部補助款(元)", "money"),
-    ("應編配合款(元)", "money"),
-    ("已編配合款(元)", "money"),
-    ("配合款不足(元)", "money"),
-    ("配合款計算", "text"),
-    ("錯誤", "int"),
-    ("警告", "int"),
-    ("提示", "int"),
-    ("狀態", "text"),
-    ("備註", "text"),
-    ("處理秒數", "number"),
-)
-FINDING_COLUMNS = (
-    ("檔案", "text"),
-    ("學校", "text"),
-    ("工作表", "text"),
-    ("儲存格", "text"),
-    ("規則", "text"),
-    ("嚴重度", "text"),
-    ("說明", "text"),
-    ("數值", "any"),
-    ("上限", "any"),
-    ("依據", "text"),
-)
-LINE_COLUMNS = (
-    ("檔案", "text"),
-    ("學校", "text"),
-    ("縣市", "text"),
-    ("方案", "text"),
-    ("學年度", "int"),
-    ("工作表", "text"),
-    ("列", "int"),
-    ("子計畫", "text"),
-    ("學期", "text"),
-    ("會計年度", "int"),
-    ("一級用途別", "text"),
-    ("項目", "text"),
-    ("單位", "text"),
-    ("數量", "number"),
-    ("單價(元)", "money"),
-    ("總價(元)", "money"),
-    ("填寫總價(元)", "money"),
-    ("說明用途", "text"),
-    ("經費來源", "text"),
-)
-RULE_COLUMNS = (
-    ("規則", "text"),
-    ("嚴重度", "text"),
-    ("說明", "text"),
-    ("學校數", "int"),
-    ("筆數", "int"),
-)
-UNREADABLE_COLUMNS = (("檔案", "text"), ("原因", "text"), ("大小(位元組)", "int"))
-_STATUS = [header for header, _ in SUMMARY_COLUMNS].index("狀態") - 1  # in a record's summary (no 檔案)
 
 
 @dataclass(frozen=True)
@@ -109,6 +48,7 @@ class Options:
     max_memory: int | None = DEFAULT_MAX_MEMORY
     render: bool = False  # render the Excel report's rows in the worker (spreads that work over the CPUs)
     keep_lines: bool = True  # send line tuples back (for --export); rendered rows suffice for the report
+    keep_findings: bool = True  # send finding tuples back (for --json); rendered rows suffice for the report
 
 
 # ------------------------------------------------------------------ collecting inputs
@@ -154,27 +94,28 @@ def check_one(path: str, options: Options = Options()) -> dict:
     if "reason" in record:
         return record
     if options.render:
-        from youzhi.batch_report import render
-
         record["xml"] = render(record)
     if not options.keep_lines:
         record["lines"] = ()
+    if not options.keep_findings:  # their rows are in record["xml"]; the header needs only the tally
+        record["rules"] = rule_tally(record["findings"])
+        record["findings"] = ()
     return record
 
 
 def _check(path: str, options: Options) -> dict:
-    import validators
-    from youzhi import rollup
-    from youzhi.reader import read_grids
-    from youzhi.sheets import load_grids
+    from youzhi import pipeline, rollup
 
-    grids = load_grids(path, engine="calamine")  # runs safety.check_file first; values suffice here
-    budget = read_grids(grids, programme=options.programme, academic_year=options.academic_year)
+    # The one check pipeline (as ``youzhi check`` and the add-in); values suffice here.
+    checked = pipeline.check_file(
+        path, engine="calamine", programme=options.programme, academic_year=options.academic_year
+    )
+    budget = checked.budget
     findings = [
         (f.sheet, f.cell, f.rule, f.severity, f.message, _plain(f.value), _plain(f.limit), f.citation)
-        for f in validators.check(budget, grids=grids)  # reader problems come back as rule YZ001
+        for f in checked.findings  # reader problems come back as rule YZ001
     ]
-    counts = {s: sum(1 for f in findings if f[3] == s) for s in SEVERITY_LABELS}
+    counts = checked.counts()
     match = rollup.match(budget)
     recurrent, capital = rollup.recurrent_total(budget), rollup.capital_total(budget)
     total = recurrent + capital
@@ -251,8 +192,11 @@ class BatchResult:
     entries: list[Entry] = field(default_factory=list)
     rules: dict[str, list] = field(default_factory=dict)  # rule → [severity, files, findings]
     seconds: float = 0.0
+    kept: bool = True  # False: the results went to a sink only (run_batch(keep=False))
 
     def results(self) -> Iterator[dict]:
+        if not self.kept:
+            raise RuntimeError("the results were not kept (run_batch(keep=False))")
         for entry in sorted(self.entries, key=lambda e: _path_key(e.path)):
             self.spool.seek(entry.offset)
             yield pickle.load(self.spool)
@@ -277,16 +221,20 @@ def run_batch(
     options: Options = Options(),
     progress: Callable[[dict], None] | None = None,
     sink: Callable[[dict], None] | None = None,
+    keep: bool = True,
 ) -> BatchResult:
     """Check ``files`` in worker processes; every file ends up in the result, readable or not.
 
     ``progress`` gets each file's small header (path, status, school) as it completes; ``sink`` gets
     every full result in path order as soon as all earlier paths are done (a report can be written
-    while the workers still run).
+    while the workers still run). With ``keep=False`` (a sink and no later ``results()``), a result
+    leaves the spool once the sink had it, so temporary disk stays flat however many files there are.
     """
+    if not keep and sink is None:
+        raise ValueError("keep=False needs a sink")
     started = time.perf_counter()
     files = sorted(files, key=_path_key)
-    result = BatchResult(tempfile.TemporaryFile(prefix="youzhi-batch-"))  # noqa: SIM115 (closed by result)
+    result = BatchResult(tempfile.TemporaryFile(prefix="youzhi-batch-"), kept=keep)  # noqa: SIM115 (closed by result)
     work = functools.partial(packed_check, options=options)
     outcomes = batch_pool.run(work, files, jobs=jobs, timeout=options.timeout, max_memory=options.max_memory)
     index = {path: i for i, path in enumerate(files)}
@@ -308,6 +256,9 @@ def run_batch(
                     result.spool.seek(done.pop(next_index))
                     sink(pickle.load(result.spool))
                     next_index += 1
+                if not keep and not done:  # nothing waits in the spool: start it afresh
+                    result.spool.seek(0)
+                    result.spool.truncate()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -316,22 +267,6 @@ def packed_check(path: str, options: Options = Options()) -> tuple[dict, bytes]:
     """``check_one`` packed in the worker: the parent reads the small header and spools the blob as is
     (the rows are unpickled once, when the report is written)."""
     return pack(check_one(path, options))
-
-
-def display_path(path: str) -> str:
-    """The path as people read it: a file name in Big5 (from a Windows zip or share) that the system
-    could not decode as UTF-8 is shown decoded as Big5, never as undecodable escapes."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        raw = os.fsencode(path)
-    for encoding in ("utf-8", "cp950"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", "replace")
 
 
 def pack(record: dict) -> tuple[dict, bytes]:
@@ -343,16 +278,22 @@ def pack(record: dict) -> tuple[dict, bytes]:
             record["size"] = None
         header = {"path": record["path"], "status": STATUS_UNREADABLE, "school": "", "rules": {}}
     else:
-        rules: dict[str, list] = {}
-        for finding in record["findings"]:
-            rules.setdefault(finding[2], [finding[3], 0])[1] += 1
+        rules = record.pop("rules", None) or rule_tally(record["findings"])
         header = {
             "path": record["path"],
-            "status": record["summary"][_STATUS],
+            "status": record["summary"][SUMMARY_STATUS],
             "school": record["summary"][0],
             "rules": rules,
         }
     return header, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def rule_tally(findings) -> dict[str, list]:
+    """rule → [severity, findings] of one file's finding tuples."""
+    rules: dict[str, list] = {}
+    for finding in findings:
+        rules.setdefault(finding[2], [finding[3], 0])[1] += 1
+    return rules
 
 
 def _add(result: BatchResult, header: dict, blob: bytes) -> int:
@@ -365,25 +306,3 @@ def _add(result: BatchResult, header: dict, blob: bytes) -> int:
     result.spool.write(blob)
     result.entries.append(Entry(header["path"], offset, header["status"], header["school"]))
     return offset
-
-
-def rule_titles() -> dict[str, str]:
-    """Rule code → zh-TW title from the validators' catalogue (empty when it cannot be loaded)."""
-    titles = {}
-    try:
-        import validators
-
-        titles.update({rule.code: rule.title for rule in validators.catalogue()})
-    except Exception as exc:  # the report must still be written; say why titles are missing
-        print(f"警告：無法載入規則清單（{type(exc).__name__}），規則統計不含說明", file=sys.stderr)
-    return titles
-
-
-def summary_row(record: dict) -> tuple:
-    """One 總覽 row (SUMMARY_COLUMNS) for a result record, readable or not."""
-    if "reason" in record:
-        blanks = (None,) * 13
-        row = (record["file"], "", "", "", "", *blanks, STATUS_UNREADABLE, record["reason"])
-    else:
-        row = (record["file"], *record["summary"])
-    return (*row, round(record["seconds"], 3))

@@ -10,27 +10,32 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 import zipfile
+from typing import TYPE_CHECKING
 
+from validators.finding import SEVERITY_LABELS  # one wording of severities everywhere
 from youzhi import xlsx_stream
-from youzhi.batch import (
+from youzhi.batch_schema import (
     FINDING_COLUMNS,
+    KINDS,
     LINE_COLUMNS,
     RULE_COLUMNS,
-    SEVERITY_LABELS,
     STATUS_ERROR,
     STATUS_UNREADABLE,
     STATUS_WARN,
     SUMMARY_COLUMNS,
     UNREADABLE_COLUMNS,
-    BatchResult,
-    rule_titles,
+    render,
     summary_row,
 )
 from youzhi.errors import YouzhiError
 from youzhi.output import atomic_path
 from youzhi.safety import csv_field
 from youzhi.xlsx_stream import row_xml
+
+if TYPE_CHECKING:
+    from youzhi.batch import BatchResult
 
 FONT = {"font_name": "微軟正黑體", "font_size": 11}
 WIDTHS = {"text": 16, "int": 8, "money": 14, "ratio": 10, "number": 10, "any": 12}
@@ -53,35 +58,7 @@ def is_own_report(path: str) -> bool:
 
 
 # ------------------------------------------------------------------ Excel
-KINDS = {
-    name: [kind for _, kind in columns]
-    for name, columns in (
-        ("總覽", SUMMARY_COLUMNS),
-        ("檢核明細", FINDING_COLUMNS),
-        ("明細資料", LINE_COLUMNS),
-        ("規則統計", RULE_COLUMNS),
-        ("無法讀取", UNREADABLE_COLUMNS),
-    )
-}
-_UTF8 = ("utf-8", "replace")  # a stray surrogate in some text must not cost the whole row
 STATUS_FILLS = {STATUS_ERROR: "F8CBAD", STATUS_WARN: "FFE699", STATUS_UNREADABLE: "D9D9D9"}
-
-
-def render(record: dict) -> dict:
-    """A result's report rows as XML (``xlsx_stream.row_xml``); runs in the worker when asked to."""
-    if "xml" in record:
-        return record["xml"]
-    xml = {"總覽": row_xml(summary_row(record), KINDS["總覽"]).encode(*_UTF8), "檢核明細": [], "明細資料": []}
-    if "reason" in record:
-        return xml
-    school = record["summary"][0]
-    for sheet, cell, rule, severity, message, value, limit, citation in record["findings"]:
-        values = (record["file"], school, sheet, cell, rule, SEVERITY_LABELS.get(severity, severity),
-                  message, value, limit, citation)  # fmt: skip
-        xml["檢核明細"].append(row_xml(values, KINDS["檢核明細"]).encode(*_UTF8))
-    kinds = KINDS["明細資料"]
-    xml["明細資料"] = [row_xml((record["file"], *line), kinds).encode(*_UTF8) for line in record["lines"]]
-    return xml
 
 
 class _Table:
@@ -158,6 +135,18 @@ def write_xlsx(result: BatchResult, path: str) -> None:
         for record in result.results():
             report.add(record)
         report.finish(result)
+
+
+def rule_titles() -> dict[str, str]:
+    """Rule code → zh-TW title from the validators' catalogue (empty when it cannot be loaded)."""
+    titles = {}
+    try:
+        import validators
+
+        titles.update({rule.code: rule.title for rule in validators.catalogue()})
+    except Exception as exc:  # the report must still be written; say why titles are missing
+        print(f"警告：無法載入規則清單（{type(exc).__name__}），規則統計不含說明", file=sys.stderr)
+    return titles
 
 
 def rule_rows(result: BatchResult) -> list[tuple]:

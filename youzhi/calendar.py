@@ -34,10 +34,6 @@ def fiscal_years(academic_year: int) -> tuple[int, int]:
     return fiscal_year(academic_year, Semester.FIRST), fiscal_year(academic_year, Semester.SECOND)
 
 
-def academic_year_of(fiscal: int, semester: Semester) -> int:
-    return fiscal if semester is Semester.FIRST else fiscal - 1
-
-
 def to_ad(roc_year: int) -> int:
     return roc_year + ROC_OFFSET
 

@@ -25,6 +25,7 @@ from youzhi.model import BlockLayout, Budget, Columns, Line, Problem, RowSpan, S
 from youzhi.money import MAX_LINE_YUAN, is_whole_yuan, parse_number, to_yuan
 from youzhi.safety import CONTROL_NOTE
 from youzhi.sheets import UNCACHED, SheetGrid, WorkbookGrids, display_name, load_grids
+from youzhi.text import name_key
 
 FINGERPRINT_SHEET = "_youzhi"
 SCHOOL_SHEET = "基本資料"
@@ -477,20 +478,15 @@ def _programme_from(text: object) -> str | None:
 
 def school_from_name(name: str) -> School:
     """Authority and county inferred from a school's name (``臺北市立建國高級中學`` → 直轄市立, 臺北市)."""
-    t = "".join(unicodedata.normalize("NFKC", name).split()).replace("台", "臺")
+    t = name_key(name)
     if t.startswith("國立"):
         return School(name, "國立", None)
     if t.startswith("私立"):
         return School(name, "私立", None)
     found = _LOCAL_SCHOOL.match(t)
-    if found:
+    if found and tiers.is_county(found.group(1)):
         county = tiers.normalise_county(found.group(1))
-        try:
-            tiers.tier_of(county, 200)
-        except tiers.TierError:
-            return School(name, None, None)
-        municipal = county in ("臺北市", "新北市", "桃園市", "臺中市", "臺南市", "高雄市")
-        return School(name, "直轄市立" if municipal else "縣市立", county)
+        return School(name, "直轄市立" if tiers.is_municipality(county) else "縣市立", county)
     return School(name, None, None)
 
 

@@ -29,10 +29,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from youzhi import selftest_quiet
+
 PASS, FAIL, SKIP = "通過", "失敗", "略過"
 REPORT_NAME = "youzhi自我測試.txt"
-QUIET = Path.home() / ".youzhi" / "selftest.quiet"
-ALERT_LOG = QUIET.with_name("selftest.log")
 ADDIN_BOOK = "youzhi.xlam"
 
 # (function, formula arguments as Excel text, the same arguments in Python)
@@ -197,19 +197,7 @@ def default_report_path() -> Path:
 
 
 def read_alerts() -> list[str]:
-    if not ALERT_LOG.is_file():
+    log = selftest_quiet.ALERT_LOG
+    if not log.is_file():
         return []
-    return [json.loads(line)["text"] for line in ALERT_LOG.read_text(encoding="utf-8").splitlines() if line]
-
-
-def main(report_path: Path | None = None) -> int:
-    if not (sys.platform.startswith("win") or sys.platform == "darwin"):
-        print("自我測試需要 Windows 或 macOS 上的 Excel；這台電腦無法執行。", file=sys.stderr)
-        return 2
-    from youzhi.selftest_excel import run_in_excel  # pragma: no cover - needs Excel
-
-    report = run_in_excel()  # pragma: no cover
-    path = write_report(report, report_path or default_report_path())  # pragma: no cover
-    print(report_text(report))  # pragma: no cover
-    print(f"報告已寫入 {path}")  # pragma: no cover
-    return 0 if report.passed else 1  # pragma: no cover
+    return [json.loads(line)["text"] for line in log.read_text(encoding="utf-8").splitlines() if line]

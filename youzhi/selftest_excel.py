@@ -12,11 +12,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from youzhi import selftest_quiet
 from youzhi.selftest import (
     ADDIN_BOOK,
-    ALERT_LOG,
     PASS,
-    QUIET,
     SKIP,
     UDF_PROBES,
     Report,
@@ -24,9 +23,12 @@ from youzhi.selftest import (
     compare_findings,
     compare_save_message,
     compare_udf,
+    default_report_path,
     read_alerts,
+    report_text,
     timed,
     versions,
+    write_report,
 )
 
 # The RunPython line of each ribbon callback in addin/vba/YouzhiRibbon.bas (tests keep them equal).
@@ -46,12 +48,9 @@ def _hex(text: str) -> str:
 
 
 def _cli_findings(path: Path) -> list:
-    import validators
-    from youzhi.reader import read_grids
-    from youzhi.sheets import load_grids
+    from youzhi import pipeline
 
-    grids = load_grids(path)
-    return list(validators.check(read_grids(grids), grids=grids))
+    return pipeline.check_file(path).findings  # what ``youzhi check`` finds
 
 
 def _addin_path() -> Path:
@@ -69,9 +68,9 @@ def run_in_excel() -> Report:  # pragma: no cover - needs Excel
     work = Path(tempfile.mkdtemp(prefix="youzhi-selftest-"))
     example = shutil.copyfile(EXAMPLE, work / "示範高中_114.xlsx")
     pristine = shutil.copyfile(EXAMPLE, work / "原檔.xlsx")
-    QUIET.parent.mkdir(parents=True, exist_ok=True)
-    QUIET.touch()
-    ALERT_LOG.unlink(missing_ok=True)
+    selftest_quiet.QUIET.parent.mkdir(parents=True, exist_ok=True)
+    selftest_quiet.QUIET.touch()
+    selftest_quiet.ALERT_LOG.unlink(missing_ok=True)
     app = xw.App(visible=False, add_book=False)
     app.display_alerts = False
     report = Report(versions(app))
@@ -83,7 +82,7 @@ def run_in_excel() -> Report:  # pragma: no cover - needs Excel
                 book.close()
         with contextlib.suppress(Exception):
             app.quit()
-        QUIET.unlink(missing_ok=True)
+        selftest_quiet.QUIET.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
     return report
 
@@ -184,3 +183,14 @@ def _steps(app, report: Report, example: Path, pristine: Path, work: Path) -> No
         timed(report, f"函數 {name}", lambda n=name, e=excel_args, p=python_args: udf(n, e, p))
     timed(report, "新年度範本", template)
     timed(report, "批次檢核", batch)
+
+
+def main(report_path: Path | None = None) -> int:
+    if not (sys.platform.startswith("win") or sys.platform == "darwin"):
+        print("自我測試需要 Windows 或 macOS 上的 Excel；這台電腦無法執行。", file=sys.stderr)
+        return 2
+    report = run_in_excel()  # pragma: no cover
+    path = write_report(report, report_path or default_report_path())  # pragma: no cover
+    print(report_text(report))  # pragma: no cover
+    print(f"報告已寫入 {path}")  # pragma: no cover
+    return 0 if report.passed else 1  # pragma: no cover

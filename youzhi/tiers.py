@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from youzhi import calendar, tables
+from youzhi.text import name_key
 
 AUTHORITIES = ("國立", "直轄市立", "縣市立", "私立")
 MATCHED_AUTHORITIES = ("直轄市立", "縣市立")
+MUNICIPALITIES = ("臺北市", "新北市", "桃園市", "臺中市", "臺南市", "高雄市")  # the six 直轄市
 
 
 class TierError(ValueError):
@@ -23,8 +25,9 @@ class TierError(ValueError):
 
 
 def normalise_county(name: str) -> str:
-    text = "".join(str(name).split()).replace("台", "臺")
-    for suffix in ("政府", "教育局", "教育處"):
+    """``台北市政府教育局`` → ``臺北市``: the key of the tier tables."""
+    text = name_key(name)
+    for suffix in ("教育局", "教育處", "政府"):  # 教育局 first: 臺北市政府教育局
         if text.endswith(suffix):
             text = text[: -len(suffix)]
     return text
@@ -34,23 +37,30 @@ def normalise_authority(text: str | None) -> str | None:
     """Map what people write (市立, 縣立, 臺北市立 …) to one of AUTHORITIES."""
     if text is None:
         return None
-    t = "".join(str(text).split()).replace("台", "臺")
+    t = name_key(text)
     if not t:
         return None
     if t.startswith("國立"):
         return "國立"
     if t.startswith("私立"):
         return "私立"
-    if t in ("直轄市立", "市立") or (t.endswith("市立") and t[:-2] in _municipalities()):
+    if t in ("直轄市立", "市立") or (t.endswith("市立") and is_municipality(t[:-2])):
         return "直轄市立"
     if t in ("縣市立", "縣(市)立", "縣立") or t.endswith("縣立") or t.endswith("市立"):
         return "縣市立"
     return None
 
 
-def _municipalities() -> set[str]:
-    cities = ("臺北", "新北", "桃園", "臺中", "臺南", "高雄")
-    return {*cities, *(c + "市" for c in cities)}
+def is_municipality(name: str) -> bool:
+    """One of the six 直轄市 (``臺北市``, also written ``臺北`` or ``台北市``)."""
+    key = normalise_county(name)
+    return key in MUNICIPALITIES or f"{key}市" in MUNICIPALITIES
+
+
+def is_county(name: str) -> bool:
+    """A 縣市 that some 財力級次表 names (a real county, not just any text ending in 市 or 縣)."""
+    key = normalise_county(name)
+    return bool(key) and any(key in table.counties for table in tier_tables())
 
 
 @dataclass(frozen=True)
@@ -95,13 +105,20 @@ def _tier_table(raw: dict) -> TierTable:
 def tier_tables() -> list[TierTable]:
     """Every tier table, oldest first; a later table (a user's) with the same first year replaces
     an earlier one. A 年度 falls under the latest table whose first year is ≤ it."""
+    loaded = tables.load("tiers")  # cached until tables.clear_cache(): parse each load once
+    if _parsed and _parsed[0] is loaded:
+        return list(_parsed[1])
     by_first: dict[int, TierTable] = {}
-    for raw in tables.load("tiers")["tier_table"]:
+    for raw in loaded["tier_table"]:
         table = _tier_table(raw)
         by_first[table.first] = table
     if not by_first:
         raise TierError("沒有任何財力級次表")
-    return [by_first[k] for k in sorted(by_first)]
+    _parsed[:] = [loaded, [by_first[k] for k in sorted(by_first)]]
+    return list(_parsed[1])
+
+
+_parsed: list = []  # [the tables.load("tiers") object, its TierTables]: kept with it, so never stale
 
 
 def tier_table(fiscal_year: int) -> TierTable:

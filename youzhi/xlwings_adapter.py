@@ -456,12 +456,12 @@ def alert(book, text: str, title: str = "優質化") -> None:
 
     While ``youzhi addin selftest`` runs (its marker file exists) the message goes to the
     selftest's log instead, so a hidden Excel never waits for a click."""
-    from youzhi.selftest import ALERT_LOG, QUIET
+    from youzhi import selftest_quiet
 
-    if QUIET.exists():
+    if selftest_quiet.QUIET.exists():
         import json
 
-        with ALERT_LOG.open("a", encoding="utf-8") as log:
+        with selftest_quiet.ALERT_LOG.open("a", encoding="utf-8") as log:
             log.write(json.dumps({"title": title, "text": text}, ensure_ascii=False) + "\n")
         return
     book.app.alert(text, title=title)

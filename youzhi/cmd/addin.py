@@ -32,9 +32,9 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "build":
         return _build(args)
     if args.action == "selftest":
-        from youzhi import selftest
+        from youzhi import selftest_excel
 
-        return selftest.main(args.report)
+        return selftest_excel.main(args.report)
     from youzhi import addin_install as ai
 
     env = None if args.home is None else {}

@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         render=bool(args.output),
         keep_lines=bool(args.export),
+        keep_findings=bool(args.json or not args.output),
     )
     show = not (args.json or args.no_progress) and sys.stderr.isatty()
     started = time.perf_counter()
@@ -74,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
                 options=options,
                 progress=bar.update_record,
                 sink=report.add if args.output else None,  # the report is written while workers run
+                keep=bool(args.json or args.export or not args.output),  # else the spool stays flat
             )
         finally:
             bar.close()

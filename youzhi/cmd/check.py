@@ -9,14 +9,11 @@ import argparse
 import json
 import sys
 
-import validators
 from validators.finding import SEVERITY_LABELS
-from youzhi import forms
+from youzhi import forms, pipeline
 from youzhi.cmd.rollup import add_school_arguments, school_option
 from youzhi.errors import YouzhiError
 from youzhi.output import check_output, same_file
-from youzhi.reader import read_grids
-from youzhi.sheets import load_grids
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,13 +27,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def findings_of(args: argparse.Namespace):
-    """Read the workbook (values only) and run every rule; returns (budget, findings)."""
-    grids = load_grids(args.file, args.engine)
-    budget = read_grids(grids, school=school_option(args), programme=args.programme, academic_year=args.year)
-    try:
-        return budget, validators.check(budget, grids=grids)
-    except validators.RuleTableError as exc:
-        raise YouzhiError(str(exc)) from exc
+    """Read the workbook (values only) and run every rule (``youzhi.pipeline``); (budget, findings)."""
+    checked = pipeline.check_file(
+        args.file,
+        engine=args.engine,
+        school=school_option(args),
+        programme=args.programme,
+        academic_year=args.year,
+    )
+    return checked.budget, checked.findings
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,10 +64,9 @@ def render(budget, findings, args) -> str:
     for f in findings:
         where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "全活頁簿")
         out.append(f"{SEVERITY_LABELS[f.severity]}  {f.rule}  {where}  {f.message}")
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_LABELS}
     if findings:
         out.append("")
-    summary = "、".join(f"{SEVERITY_LABELS[s]} {n} 項" for s, n in counts.items())
+    summary = pipeline.counts_text(findings)
     out.append(f"共 {len(findings)} 項：{summary}" if findings else "未發現任何問題。")
     if args.annotate:
         out.append(f"標註檔：{args.annotate}")
