@@ -12,4 +12,4 @@ def recognise(grid) -> bool:
     """By its name, else by its title (``…「方案」執行進度報告表`` in the first two rows)."""
     if grid.name == KEY:
         return True
-    return any(isinstance(v, str) and KEY in norm(v) for row in grid.rows[:2] for v in row)
+    return any(isinstance(v, str) and "進度" in v and KEY in norm(v) for row in grid.rows[:2] for v in row)

@@ -25,7 +25,7 @@ TOOL_SHEETS = (school.FINGERPRINT_SHEET, PARAMETER_SHEET)  # the tool's own shee
 class Form:
     module: ModuleType
     field: str  # the Budget field its read fills ("" when it is recognised only)
-    fallback: bool = False  # tried after every other form (any sheet with a y-1 header passes)
+    rank: int = 0  # recognition order: 0 before the y-1 test (a title or name), 2 after it
 
     @property
     def key(self) -> str:
@@ -40,27 +40,30 @@ class Form:
             reader(ctx)
 
 
-# In reading order: the y-1 blocks make the Budget, the others fill it.
+# In reading order: the y-1 blocks make the Budget, the others fill it. Recognised by ``rank``: forms
+# known by a name or title first, then the y-1 test (any sheet with a y-1 header row, rank 1), then
+# the execution-year forms (a y-1 sheet, the most common, never pays for their tests).
+Y1 = y1.KEY
 FORMS = (
-    Form(y1, "sheets", fallback=True),
+    Form(y1, "sheets", rank=1),
     Form(school, "school"),
     Form(y2, "applied, approved"),
     Form(y3, ""),
     Form(y4, ""),
-    Form(ledger, ""),
-    Form(progress, ""),
+    Form(ledger, "", rank=2),
+    Form(progress, "", rank=2),
 )
-_RECOGNITION_ORDER = tuple(sorted(FORMS, key=lambda f: f.fallback))
+_RECOGNITION_ORDER = tuple(sorted(FORMS, key=lambda f: f.rank))
 
 
-def recognise(grid, *, fallback: bool = True) -> tuple[Form, object] | None:
+def recognise(grid, *, y1_test: bool = True) -> tuple[Form, object] | None:
     """The form a sheet is and the recogniser's answer, or None (the tool's sheets, anything else);
-    ``fallback=False`` leaves the y-1 test out (when only the other forms matter)."""
+    ``y1_test=False`` leaves the y-1 test out (when only the other forms matter)."""
     if grid.name in TOOL_SHEETS:
         return None
     for form in _RECOGNITION_ORDER:
-        if form.fallback and not fallback:
-            break
+        if form.key == Y1 and not y1_test:
+            continue
         found = form.recognise(grid)
         if found:
             return form, found
@@ -93,7 +96,7 @@ def summary_sheets(grids) -> dict[str, object]:
     """{"y-2": grid, "y-3": …, "y-4": …} of the summary forms present (``first`` of each)."""
     found: dict[str, list] = {}
     for grid in grids.sheets:
-        hit = recognise(grid, fallback=False)
+        hit = recognise(grid, y1_test=False)
         if hit is not None and hit[0].key in SUMMARY_KEYS:
             found.setdefault(hit[0].key, []).append((grid, hit[1]))
     return {key: first(found, key) for key in found}

@@ -5,6 +5,7 @@ their headers print. Such sheets are never read as y-1 blocks."""
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from youzhi.forms.cells import norm
 
@@ -50,8 +51,11 @@ def _kind(grid) -> str | None:
 
 def label(value) -> str:
     """A text cell as summary labels are compared: NFKC, no whitespace, 台→臺 ("" for non-text)."""
-    if not isinstance(value, str):
-        return ""
+    return _label(value) if isinstance(value, str) else ""
+
+
+@lru_cache(maxsize=8192)  # the same headers and codes come back in every workbook
+def _label(value: str) -> str:
     return "".join(unicodedata.normalize("NFKC", value).split()).replace("台", "臺")
 
 
