@@ -11,18 +11,13 @@ from __future__ import annotations
 from collections import Counter
 
 from youzhi.forms import registry
-from youzhi.forms.cells import Reading, norm  # noqa: F401  (norm: for callers of reader.norm)
-from youzhi.forms.cells import normalise_code as _normalise_code  # noqa: F401
+from youzhi.forms.cells import Reading
 from youzhi.forms.context import ReadContext
-from youzhi.forms.school import FINGERPRINT_SHEET, SCHOOL_SHEET, school_from_name  # noqa: F401
-from youzhi.forms.summary import MARKERS as SUMMARY_MARKERS  # noqa: F401
-from youzhi.forms.y1_blocks import header_columns, label_kind  # noqa: F401
+from youzhi.forms.school import SCHOOL_SHEET, school_from_name  # noqa: F401  (callers import them here)
 from youzhi.model import Budget, School
 from youzhi.safety import CONTROL_NOTE
 from youzhi.sheets import UNCACHED, WorkbookGrids, load_grids
 
-PARAMETER_SHEET = registry.PARAMETER_SHEET
-FORM_ID = "youzhi-budget"
 is_summary_sheet = registry.summary_kind
 summary_sheet_names = registry.summary_sheet_names
 

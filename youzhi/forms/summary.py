@@ -49,6 +49,15 @@ def _kind(grid) -> str | None:
     return None
 
 
+def recogniser(key: str):
+    """The ``recognise(grid)`` of the summary form ``key``: one scan of the sheet serves all three."""
+
+    def recognise(grid) -> bool:
+        return kind(grid) == key
+
+    return recognise
+
+
 def label(value) -> str:
     """A text cell as summary labels are compared: NFKC, no whitespace, 台→臺 ("" for non-text)."""
     return _label(value) if isinstance(value, str) else ""

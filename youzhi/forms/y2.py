@@ -14,10 +14,7 @@ from youzhi.forms.y1_blocks import label_kind
 KEY = "y-2"
 _HEADER_WORDS = ("核定金額", "申請金額", "合計數")
 _COLUMN_WORDS = ("經常門", "資本門", "核定金額", "申請金額", "計畫代碼")
-
-
-def recognise(grid) -> bool:
-    return summary.kind(grid) == KEY
+recognise = summary.recogniser(KEY)
 
 
 @dataclass

@@ -12,10 +12,7 @@ from youzhi.forms import summary
 
 KEY = "y-3"
 _ROW = re.compile(r"^(\d{2,3})-(\S+)$")
-
-
-def recognise(grid) -> bool:
-    return summary.kind(grid) == KEY
+recognise = summary.recogniser(KEY)
 
 
 @dataclass

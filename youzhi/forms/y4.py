@@ -13,10 +13,7 @@ from youzhi.items import OTHER_ITEMS
 KEY = "y-4"
 TOTAL = "經常門總計"
 _FISCAL = re.compile(r"^(\d{2,3})")
-
-
-def recognise(grid) -> bool:
-    return summary.kind(grid) == KEY
+recognise = summary.recogniser(KEY)
 
 
 @dataclass
