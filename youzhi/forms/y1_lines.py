@@ -23,6 +23,7 @@ def _standard_item(text: str, programme: str, academic_year: int, section: str) 
 def read_line(
     reading: Reading, grid: SheetGrid, r: int, cols: Columns, section: str, standard: tuple[str, int]
 ) -> Line | None:
+    """Row ``r`` of a block as a ``Line`` of ``section`` (None when the row is blank)."""
     v = grid.value
     item_raw, unit, purpose = text(v(r, cols.item)), text(v(r, cols.unit)), text(v(r, cols.purpose))
     q_raw, p_raw, t_raw = v(r, cols.quantity), v(r, cols.unit_price), v(r, cols.total)
@@ -71,20 +72,26 @@ def read_line(
         columns=cols,
         hidden=r in grid.hidden_rows,
     )
+    _check(reading, line, section)
+    return line
+
+
+def _check(reading: Reading, line: Line, section: str) -> None:
+    """What the read line itself says is off: an absurd product, a category written in the wrong
+    section, a typed 總價 that differs from 數量 × 單價."""
+    sheet = line.sheet
     if line.computed_total is not None and abs(line.computed_total) > MAX_LINE_YUAN:
         reading.problem(
             sheet, line.cell("total"), "數量×單價超過 1 兆元，不像經費金額，無法計算；請檢查數量與單價"
         )
         line.quantity = None
-    written = norm(raw_category)
+    written = norm(line.raw_category)
     if written in forms.CATEGORIES and written != section:
-        cell = ref(cols.category, r)
+        cell = line.cell("category")
         reading.problem(sheet, cell, f"此列寫「{written}」，但位於{section}區段，依區段以{section}計算")
     if line.total_mismatch:
-        cell = line.cell("total")
         reading.problem(
             sheet,
-            cell,
-            f"總價 {typed_total:,} 元與數量×單價 {line.computed_total:,} 元不符，彙總以數量×單價計算",
+            line.cell("total"),
+            f"總價 {line.typed_total:,} 元與數量×單價 {line.computed_total:,} 元不符，彙總以數量×單價計算",
         )
-    return line
