@@ -115,6 +115,18 @@ def test_y2_is_parsed_once_for_the_reader_and_the_validators(tmp_path):
     assert [row.row for row in located.y2_rows.values()] == [r for r, _ in form.rows]
 
 
+def test_one_check_parses_the_y2_once(tmp_path, monkeypatch):
+    from validators.engine import check
+
+    calls = []
+    original = y2._parse
+    monkeypatch.setattr(y2, "_parse", lambda grid: calls.append(grid.name) or original(grid))
+    grids = load_grids(variant_workbook("fingerprint-requests", tmp_path))
+    findings = check(read_grids(grids), grids=grids)
+    assert calls == ["y-2"]
+    assert any(f.sheet == "y-2" for f in findings)  # the rules did locate y-2 cells
+
+
 def test_a_sheet_named_y2_wins_over_a_title(tmp_path):
     path = variant_workbook("fingerprint-requests", tmp_path)
     wb = openpyxl.load_workbook(path)

@@ -25,8 +25,18 @@ class Y2Form:
     rows: list[tuple[int, object]] = field(default_factory=list)  # (row, its label cell) until 說明
 
 
+_last: list = [None, None]  # (grid, Y2Form) of the last parse: the reader, then the rules, ask
+
+
 def parse(grid) -> Y2Form | None:
-    """The header columns and the labelled rows of a y-2 (None when it has no 申請金額/核定金額/合計數)."""
+    """The header columns and the labelled rows of a y-2 (None when it has no 申請金額/核定金額/合計數);
+    parsed once for the reader and the validators of the same grids."""
+    if _last[0] is not grid:
+        _last[:] = [grid, _parse(grid)]
+    return _last[1]
+
+
+def _parse(grid) -> Y2Form | None:
     labels = summary.labels(grid)
     header = max((r for r, _c, t in labels if t in _HEADER_WORDS), default=None)
     if header is None:
