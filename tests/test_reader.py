@@ -251,7 +251,7 @@ def test_a_grant_written_in_the_operating_span_stays_operating(tmp_path):
     ],
 )
 def test_codes_as_schools_write_them(written, code):
-    from youzhi.reader import _normalise_code
+    from youzhi.forms.cells import normalise_code as _normalise_code
 
     assert _normalise_code(written) == code
 

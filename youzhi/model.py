@@ -182,6 +182,8 @@ class Budget:
     approved: dict[str, int] = field(default_factory=dict)  # y-2 核定金額 per code, 元
     problems: list[Problem] = field(default_factory=list)
     path: str | None = None
+    # the sheets each recognised form sits on (youzhi.forms.registry): "y-1", "基本資料", "y-2", "支用明細" …
+    form_sheets: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def lines(self) -> list[Line]:
