@@ -75,6 +75,7 @@ class Plan:
     rebuilt: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     typed_kept: list[str] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)  # the y-2, y-3, y-4 titles (rebuilt or added)
 
     def note(self, sheet: str, row: int, col: int, text: str) -> None:
         self.ops.append(Note(sheet, row, col, text))
@@ -211,6 +212,7 @@ def _plan_summaries(out: Plan, budget: Budget, grids: WorkbookGrids, titles: lis
             out.ops.append(PutSheet(spec, into=title))
             out.rebuilt.append(title)
             _keep_typed_numbers(out, grid, spec)
+        out.summaries.append(title)
         if kind == "y-2":
             y2_title = title
             _note_orphan_requests(out, budget, title)
