@@ -155,15 +155,15 @@ def write_cells(book, cells: Iterable[CellSpec], *, styled: bool = False, blanks
     written = 0
     by_sheet: dict[str, list[CellSpec]] = {}
     for cell in cells:
-        if cell.formula is None and cell.value is None and not blanks:
-            continue  # a style-only spec: never blank a cell
         by_sheet.setdefault(cell.sheet, []).append(cell)
     for name, specs in by_sheet.items():
         sheet = find_sheet(book, name)
         if sheet is None:
             raise KeyError(name)
+        # a style-only spec (neither formula nor value) never blanks its cell unless ``blanks``
+        content = [c for c in specs if blanks or c.formula is not None or c.value is not None]
         with unprotected(sheet):
-            for run in _runs(specs):
+            for run in _runs(content):
                 first = run[0]
                 target = sheet.range((first.row, first.col), (first.row, first.col + len(run) - 1))
                 target.formula = [[_formula_or_value(c) for c in run]]
@@ -178,7 +178,7 @@ def _formula_or_value(cell: CellSpec):
         return cell.formula
     if cell.value is None:
         return ""
-    if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+    if isinstance(cell.value, str) and cell.value[:1] and cell.value[:1] in "=+-@":
         return "'" + cell.value  # text that Excel would take for a formula stays text
     return cell.value
 
@@ -218,15 +218,16 @@ def _apply_styles(sheet, specs: list[CellSpec]) -> None:
 def write_sheet(book, spec: SheetSpec, *, into: str | None = None) -> str:
     """Write a whole sheet spec, as ``youzhi repair`` does for y-2/y-3/y-4.
 
-    ``into``: an existing sheet to rebuild in place (unmerged, contents cleared, same name and
-    position); otherwise the sheet is added after the last one. Cells covered by a merge are not
-    written. Returns ``"rebuilt"`` or ``"added"``.
+    ``into``: an existing sheet to rebuild in place (unmerged, contents and formats cleared, notes
+    kept, same name and position); otherwise the sheet is added after the last one. Cells covered
+    by a merge are not written. Returns ``"rebuilt"`` or ``"added"``.
     """
     if into is not None:
         sheet = find_sheet(book, into)
         with unprotected(sheet):
             _try(lambda: sheet.used_range.unmerge())
-            sheet.clear_contents()
+            sheet.clear_contents()  # notes stay, as youzhi repair keeps a rebuilt sheet's comments
+            _try(sheet.clear_formats)  # the rebuilt sheet is styled by the spec alone, as in the file
         outcome = "rebuilt"
     else:
         sheet = book.sheets.add(spec.name, after=book.sheets[len(book.sheets) - 1])
@@ -301,7 +302,9 @@ def formula_cells(book) -> dict[str, set[tuple[int, int]]] | None:
     found: dict[str, set[tuple[int, int]]] = {}
     try:
         for sheet in book.sheets:
-            rows = sheet.used_range.options(ndim=2).formula or []
+            last = sheet.used_range.last_cell
+            rows = sheet.range((1, 1), (last.row, last.column)).formula or ()
+            rows = ((rows,),) if isinstance(rows, str) else rows  # one cell: Excel gives its formula alone
             found[sheet.name] = {
                 (r, c)
                 for r, row in enumerate(rows, start=1)
