@@ -164,75 +164,44 @@ def _clear(book) -> int:
 
 @_guarded
 def repair() -> str:
-    """彙總/修復, as ``youzhi repair`` does it, in the open workbook.
-
-    y-1: the 總價 and subtotal formulas of ``computed.y1_cells`` (a line whose 數量 or 單價 is text gets
-    its figure as a number); y-2/y-3/y-4 rebuilt in place or added; our 基本資料's formula cells, or,
-    in a workbook without one (the official form), 基本資料, the hidden 參數 sheet and the names they
-    use, added after the school's sheets so that the county match is computed in the workbook.
-    """
-    from youzhi import computed, rollup
-    from youzhi.reader import SCHOOL_SHEET, is_summary_sheet, read_grids
-    from youzhi.repair import SUMMARY_KINDS, retarget, school_block
+    """彙總/修復, as ``youzhi repair`` does it, in the open workbook: the same ``repair_plan.plan``
+    (y-1 formulas, y-2/y-3/y-4 rebuilt or added, 基本資料 / 參數 / lookup tables, typed values kept in
+    notes), applied through ``xlwings_adapter.apply_plan``."""
+    from youzhi import rollup
+    from youzhi.reader import read_grids
+    from youzhi.repair_plan import plan
 
     book = _caller()
     grids = xa.grids_from_book(book)
     budget = read_grids(grids)
-    written = xa.write_cells(book, [cell for block in budget.sheets for cell in _y1_cells(block, grids)])
-    existing = {}
-    for grid in grids.sheets:
-        kind = is_summary_sheet(grid)
-        if kind and kind not in existing:
-            existing[kind] = grid.name
-    specs = {s.name: s for s in computed.summary_sheets(budget)}
-    done, titles = [], {}
-    for kind in SUMMARY_KINDS:
-        into = existing.get(kind)  # a sheet named y-2 is always taken for the y-2 (reader)
-        xa.write_sheet(book, specs[kind], into=into)
-        titles[kind] = into or kind
-        done.append(titles[kind])
-    school_spec = retarget(specs[computed.SCHOOL_NAME], computed.Y2_NAME, titles["y-2"])
-    school = grids.sheet(SCHOOL_SHEET)
-    added = ""
-    if school is None:
-        school_spec, params, names = school_block(budget, school_spec, xa.sheet_names(book))
-        xa.write_sheet(book, school_spec)
-        xa.write_sheet(book, params)
-        xa.add_names(book, names)
-        xa.add_validations(book, school_spec)
-        added = f"，並新增「{school_spec.name}」與隱藏的「{params.name}」工作表"
-    else:
-        extra = _write_lookup_tables(book, budget)
-        added = f"，並新增隱藏的「{extra}」工作表" if extra else ""
-        if _labels_match(school, school_spec):
-            xa.write_cells(book, [c for c in school_spec.cells if c.formula is not None])
-            done.append(SCHOOL_SHEET)
+    done = plan(budget, grids, formulas=xa.formula_cells(book))
+    missed = xa.apply_plan(book, done)
     total = yuan_to_cell(rollup.grand_total(budget))
-    message = (
-        f"已重寫 {written} 個 y-1 計算儲存格，{'' if added else '並'}重建 {'、'.join(done)}{added}。"
-        f"全學年合計 {total:,.3f} 千元。{_match_text(rollup.match(budget))}"
-    )
+    message = f"已重寫 {done.y1_cells} 個 y-1 計算儲存格" + _repair_text(done, missed)
+    message += f"全學年合計 {total:,.3f} 千元。{_match_text(rollup.match(budget))}"
     xa.alert(book, message, TITLE)
     return message
 
 
-def _write_lookup_tables(book, budget) -> str:
-    """The lookup tables get the written item and source forms of this workbook
-    (``computed.lookup_tables``), as ``youzhi repair`` does, so y-2/y-3/y-4 agree with the roll-up:
-    rewritten where our names point, else on a hidden sheet of their own. Returns a sheet added, or ""."""
-    from youzhi import computed
-    from youzhi.repair import _free_title
+def _repair_text(done, missed: list[str]) -> str:
+    """What the repair rebuilt, added and kept, in a sentence."""
+    from youzhi.reader import SCHOOL_SHEET
+    from youzhi.repair_plan import PutSheet, SetCells
 
-    refers = next((n.refers_to for n in book.names if n.name == computed.ITEM_TABLE_NAMES[0]), None)
-    title = computed.table_sheet(refers) if refers else None
-    if title in xa.sheet_names(book):
-        cells, _ = computed.lookup_tables(budget, title)
-        xa.write_cells(book, cells)
-        return ""
-    spec, names = computed.lookup_sheet(budget, _free_title(xa.sheet_names(book), computed.LOOKUP_SHEET))
-    xa.write_sheet(book, spec)
-    xa.add_names(book, names)
-    return spec.name
+    school = any(isinstance(op, SetCells) and op.sheet == SCHOOL_SHEET for op in done.ops)
+    added = [
+        f"{'隱藏的' if op.spec.hidden else ''}「{op.spec.name}」"
+        for op in done.ops
+        if isinstance(op, PutSheet) and op.into is None and op.spec.name not in done.summaries
+    ]
+    text = f"，{'' if added else '並'}重建 {'、'.join(done.summaries + [SCHOOL_SHEET] * school)}"
+    text += f"，並新增{'與'.join(added)}工作表" if added else ""
+    kept = [ref for ref in done.typed_kept if ref not in missed]
+    if kept:
+        text += f"；原填的 {len(kept)} 個數值已保留在儲存格附註"
+    if missed:
+        text += f"；{len(missed)} 個原填數值因該格已有附註無法附記：{'、'.join(missed)}"
+    return text + "。"
 
 
 def _match_text(match) -> str:
@@ -243,35 +212,6 @@ def _match_text(match) -> str:
     if match.shortfall:
         text += f"，不足 {format_kiloyuan(match.shortfall)} 千元"
     return text + "。"
-
-
-def _y1_cells(block, grids) -> list:
-    """``computed.y1_cells``, but a 總價 whose 數量 or 單價 is text gets the figure (as the file repair)."""
-    from dataclasses import replace
-
-    from youzhi import computed
-
-    grid = grids.sheet(block.sheet)
-    cols = block.layout.columns if block.layout else None
-    by_row = {line.row: line for line in block.lines}
-    cells = []
-    for spec in computed.y1_cells(block):
-        line = by_row.get(spec.row)
-        if line is not None and spec.col == cols.total and line.computed_total is not None:
-            quantity, price = grid.value(spec.row, cols.quantity), grid.value(spec.row, cols.unit_price)
-            if not (_is_number(quantity) and _is_number(price)):
-                spec = replace(spec, formula=None, value=computed.money(line.computed_total))
-        cells.append(spec)
-    return cells
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _labels_match(grid, spec) -> bool:
-    labels = [(c.row, c.col, c.value) for c in spec.cells if c.col == 1 and isinstance(c.value, str)]
-    return all(str(grid.value(r, c) or "").strip() == text for r, c, text in labels)
 
 
 @_guarded

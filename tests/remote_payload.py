@@ -112,6 +112,24 @@ def payload_from_xlsx(path, *, client: str = "Office.js", version: str | None = 
     }
 
 
+def formulas_from_xlsx(path) -> dict[str, set[tuple[int, int]]]:
+    """What ``xlwings_adapter.formula_cells`` reads from Excel's desktop engine (sheet → (row, col)
+    of every formula cell), which the remote engine cannot: tests hand it to the macros with this."""
+    wb = openpyxl.load_workbook(path)
+    try:
+        return {
+            ws.title: {
+                (cell.row, cell.column)
+                for row in ws.iter_rows()
+                for cell in row
+                if isinstance(cell.value, str) and cell.value.startswith("=")
+            }
+            for ws in wb.worksheets
+        }
+    finally:
+        wb.close()
+
+
 def remote_book(path, **options):
     """``xw.Book(json=payload_from_xlsx(path))`` set as the mock caller: an unchanged macro that
     calls ``xw.Book.caller()`` now runs against this workbook."""
@@ -131,9 +149,10 @@ def apply_actions(path, recorded: list[dict], dest):
     """Apply recorded actions to a copy of the workbook with openpyxl, as a client would in Excel.
 
     Covers what the macros emit: setValues, setFormula, setRangeColor, addNote, deleteNote,
-    addSheet, sheetDelete, sheetClearContents, rangeUnmerge, rangeMerge, setSheetVisibility,
-    setNumberFormat, namesAdd (book scope), setDataValidationList (from a name) (others are
-    cosmetic and skipped). Sheet positions follow the book as the actions change it.
+    addSheet, sheetDelete, sheetClearContents, sheetClearFormats, rangeUnmerge, rangeMerge,
+    setSheetVisibility, setNumberFormat, namesAdd and setNameRefersTo (book scope),
+    setDataValidationList (from a name) (others are cosmetic and skipped). Sheet positions
+    follow the book as the actions change it.
     """
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
@@ -155,6 +174,10 @@ def apply_actions(path, recorded: list[dict], dest):
                 for cell in row:
                     if type(cell).__name__ != "MergedCell":
                         cell.value = None
+        elif func == "sheetClearFormats":
+            for row in ws.iter_rows():
+                for cell in row:
+                    cell.style = "Normal"
         elif func == "rangeUnmerge":
             last_row, last_col = row0 + action["row_count"], col0 + action["column_count"]
             for merged in list(ws.merged_cells.ranges):
@@ -183,6 +206,9 @@ def apply_actions(path, recorded: list[dict], dest):
             ws[args[0].replace("$", "")].comment = None
         elif func == "namesAdd" and position is None:
             name, refers_to = args
+            wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
+        elif func == "setNameRefersTo":
+            name, refers_to = action["args"][0], action["args"][3]
             wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
         elif func == "setDataValidationList" and args[0]["type"] == "name":
             validation = DataValidation(type="list", formula1=args[0]["name"], allow_blank=True)

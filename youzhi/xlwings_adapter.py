@@ -146,23 +146,24 @@ def unprotected(sheet):
 # --------------------------------------------------------------------------- writing specs
 
 
-def write_cells(book, cells: Iterable[CellSpec], *, styled: bool = False) -> int:
+def write_cells(book, cells: Iterable[CellSpec], *, styled: bool = False, blanks: bool = False) -> int:
     """Write formulas and values, one call per run of adjacent cells in a row; returns the count.
 
-    ``styled``: also apply the spec's number format and bold (for sheets the tool owns).
+    ``styled``: also apply the spec's number format, bold and fill (for sheets the tool owns).
+    ``blanks``: a spec with neither formula nor value empties its cell (else it is style-only).
     """
     written = 0
     by_sheet: dict[str, list[CellSpec]] = {}
     for cell in cells:
-        if cell.formula is None and cell.value is None:
-            continue  # a style-only spec: never blank a cell
         by_sheet.setdefault(cell.sheet, []).append(cell)
     for name, specs in by_sheet.items():
         sheet = find_sheet(book, name)
         if sheet is None:
             raise KeyError(name)
+        # a style-only spec (neither formula nor value) never blanks its cell unless ``blanks``
+        content = [c for c in specs if blanks or c.formula is not None or c.value is not None]
         with unprotected(sheet):
-            for run in _runs(specs):
+            for run in _runs(content):
                 first = run[0]
                 target = sheet.range((first.row, first.col), (first.row, first.col + len(run) - 1))
                 target.formula = [[_formula_or_value(c) for c in run]]
@@ -175,7 +176,9 @@ def write_cells(book, cells: Iterable[CellSpec], *, styled: bool = False) -> int
 def _formula_or_value(cell: CellSpec):
     if cell.formula:
         return cell.formula
-    if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+    if cell.value is None:
+        return ""
+    if isinstance(cell.value, str) and cell.value[:1] and cell.value[:1] in "=+-@":
         return "'" + cell.value  # text that Excel would take for a formula stays text
     return cell.value
 
@@ -194,7 +197,7 @@ def _runs(specs: list[CellSpec]) -> list[list[CellSpec]]:
 
 
 def _apply_styles(sheet, specs: list[CellSpec]) -> None:
-    """Number formats and bold, grouped by style so that each style costs one call per run."""
+    """Number formats, bold and fills, grouped by style so that each style costs one call per run."""
     by_style: dict[str, list[CellSpec]] = {}
     for cell in specs:
         if cell.style:
@@ -208,20 +211,23 @@ def _apply_styles(sheet, specs: list[CellSpec]) -> None:
                 target.number_format = style["num_format"]
             if style.get("bold"):
                 _try(lambda t=target: setattr(t.font, "bold", True))
+            if style.get("fill"):
+                _try(lambda t=target, f=style["fill"]: setattr(t, "color", f))
 
 
 def write_sheet(book, spec: SheetSpec, *, into: str | None = None) -> str:
     """Write a whole sheet spec, as ``youzhi repair`` does for y-2/y-3/y-4.
 
-    ``into``: an existing sheet to rebuild in place (unmerged, contents cleared, same name and
-    position); otherwise the sheet is added after the last one. Cells covered by a merge are not
-    written. Returns ``"rebuilt"`` or ``"added"``.
+    ``into``: an existing sheet to rebuild in place (unmerged, contents and formats cleared, notes
+    kept, same name and position); otherwise the sheet is added after the last one. Cells covered
+    by a merge are not written. Returns ``"rebuilt"`` or ``"added"``.
     """
     if into is not None:
         sheet = find_sheet(book, into)
         with unprotected(sheet):
             _try(lambda: sheet.used_range.unmerge())
-            sheet.clear_contents()
+            sheet.clear_contents()  # notes stay, as youzhi repair keeps a rebuilt sheet's comments
+            _try(sheet.clear_formats)  # the rebuilt sheet is styled by the spec alone, as in the file
         outcome = "rebuilt"
     else:
         sheet = book.sheets.add(spec.name, after=book.sheets[len(book.sheets) - 1])
@@ -257,6 +263,15 @@ def add_names(book, names: dict[str, str]) -> list[str]:
     return added
 
 
+def point_names(book, names: dict[str, str]) -> list[str]:
+    """Define the names, re-pointing any that exists (``add_names`` leaves those alone)."""
+    defined = {n.name.casefold(): n for n in book.names if "!" not in n.name}
+    for name, refers_to in names.items():
+        if name.casefold() in defined:
+            defined[name.casefold()].refers_to = refers_to
+    return add_names(book, {k: v for k, v in names.items() if k.casefold() not in defined})
+
+
 def add_validations(book, spec: SheetSpec, *, sheet_name: str | None = None) -> int:
     """The spec's drop-down lists whose source is a workbook name (``=yz_counties``); call it after
     ``add_names``. A drop-down is a convenience: an engine without data validation (the remote engine
@@ -276,6 +291,68 @@ def add_validations(book, spec: SheetSpec, *, sheet_name: str | None = None) -> 
             continue
         done += 1
     return done
+
+
+# --------------------------------------------------------------------------- a repair plan
+
+
+def formula_cells(book) -> dict[str, set[tuple[int, int]]] | None:
+    """Sheet → (row, col) of every formula cell; None on an engine that cannot read formulas
+    (the remote engine: then ``repair_plan`` tells a typed figure from a calculated one by its value)."""
+    found: dict[str, set[tuple[int, int]]] = {}
+    try:
+        for sheet in book.sheets:
+            last = sheet.used_range.last_cell
+            rows = sheet.range((1, 1), (last.row, last.column)).formula or ()
+            rows = ((rows,),) if isinstance(rows, str) else rows  # one cell: Excel gives its formula alone
+            found[sheet.name] = {
+                (r, c)
+                for r, row in enumerate(rows, start=1)
+                for c, text in enumerate(row, start=1)
+                if isinstance(text, str) and text.startswith("=")
+            }
+    except (NotImplementedError, AttributeError, TypeError):
+        return None
+    return found
+
+
+def apply_plan(book, plan) -> list[str]:
+    """Carry out a ``youzhi.repair_plan.Plan`` in the open workbook, as ``youzhi repair`` does in a file.
+
+    Whole sheets get values, formulas, merges, number formats, bold, fills and widths (what every
+    engine can set). Returns the notes that could not be placed (a cell whose note this engine cannot
+    read, so the kept value cannot be appended to it)."""
+    from youzhi import repair_plan as rp
+
+    added, missed = [], []
+    for op in plan.ops:
+        if isinstance(op, rp.SetCells):
+            write_cells(book, op.cells, blanks=True)
+        elif isinstance(op, rp.PutSheet):
+            write_sheet(book, op.spec, into=op.into)
+            if op.into is None:
+                added.append(op.spec)
+        elif isinstance(op, rp.Note):
+            if not _append_note(find_sheet(book, op.sheet).range((op.row, op.col)), op.text):
+                missed.append(f"{op.sheet}!{op.ref}")
+        elif isinstance(op, rp.Names):
+            (point_names if op.replace else add_names)(book, op.names)
+    for spec in added:
+        add_validations(book, spec)
+    return missed
+
+
+def _append_note(rng, text: str) -> bool:
+    """Add ``text`` to the cell's note (after what it says); False when the engine cannot."""
+    try:
+        note = rng.note
+        if note is not None:
+            text = f"{note.text}\n{text}"
+            note.delete()
+        rng.add_note(text)
+    except (NotImplementedError, AttributeError):
+        return False
+    return True
 
 
 def _try(action) -> bool:
