@@ -21,6 +21,8 @@ import xlwings as xw
 
 from youzhi import annotate, forms, pipeline, tiers
 from youzhi import xlwings_adapter as xa
+from youzhi import xlwings_marks as xm
+from youzhi import xlwings_repair as xr
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 from youzhi.money import format_kiloyuan, normalise_text, parse_number, to_yuan, yuan_to_cell
 
@@ -92,10 +94,10 @@ def check() -> str:
         if f.sheet and f.cell:
             by_cell.setdefault((f.sheet, f.cell.upper()), []).append(f)
     marks = [
-        xa.Mark(sheet, cell, FILLS.get(annotate.worst(group), ""), annotate.cell_note(group))
+        xm.Mark(sheet, cell, FILLS.get(annotate.worst(group), ""), annotate.cell_note(group))
         for (sheet, cell), group in by_cell.items()
     ]
-    placed = {(p.mark.sheet, p.mark.cell.upper()): p for p in xa.place_marks(book, marks)}
+    placed = {(p.mark.sheet, p.mark.cell.upper()): p for p in xm.place_marks(book, marks)}
     rows = [list(RESULT_HEADER)]
     for f in findings:
         # A cell's mark is recorded once, on its first finding, so that clearing undoes it once.
@@ -154,7 +156,7 @@ def _clear(book) -> int:
             if not (sheet and cell and how) or (sheet, cell) in done:
                 continue
             done.add((sheet, cell))
-            if xa.remove_mark(
+            if xm.remove_mark(
                 book, str(sheet), str(cell), filled="底色" in how, noted="註解" in how, old_fill=old
             ):
                 removed += 1
@@ -166,7 +168,7 @@ def _clear(book) -> int:
 def repair() -> str:
     """彙總/修復, as ``youzhi repair`` does it, in the open workbook: the same ``repair_plan.plan``
     (y-1 formulas, y-2/y-3/y-4 rebuilt or added, 基本資料 / 參數 / lookup tables, typed values kept in
-    notes), applied through ``xlwings_adapter.apply_plan``."""
+    notes), applied through ``xlwings_repair.apply_plan``."""
     from youzhi import rollup
     from youzhi.reader import read_grids
     from youzhi.repair_plan import plan
@@ -174,8 +176,8 @@ def repair() -> str:
     book = _caller()
     grids = xa.grids_from_book(book)
     budget = read_grids(grids)
-    done = plan(budget, grids, formulas=xa.formula_cells(book))
-    missed = xa.apply_plan(book, done)
+    done = plan(budget, grids, formulas=xr.formula_cells(book))
+    missed = xr.apply_plan(book, done)
     total = yuan_to_cell(rollup.grand_total(budget))
     message = f"已重寫 {done.y1_cells} 個 y-1 計算儲存格" + _repair_text(done, missed)
     message += f"全學年合計 {total:,.3f} 千元。{_match_text(rollup.match(budget))}"

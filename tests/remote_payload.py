@@ -113,7 +113,7 @@ def payload_from_xlsx(path, *, client: str = "Office.js", version: str | None = 
 
 
 def formulas_from_xlsx(path) -> dict[str, set[tuple[int, int]]]:
-    """What ``xlwings_adapter.formula_cells`` reads from Excel's desktop engine (sheet → (row, col)
+    """What ``xlwings_repair.formula_cells`` reads from Excel's desktop engine (sheet → (row, col)
     of every formula cell), which the remote engine cannot: tests hand it to the macros with this."""
     wb = openpyxl.load_workbook(path)
     try:

@@ -2,7 +2,7 @@
 
 Inputs are real workbooks (tests/officialish.py, our template) read as the add-in reads them: their
 values (python-calamine), and which cells hold formulas (``formulas_from_xlsx``, what Excel's desktop
-engine gives ``xlwings_adapter.formula_cells``). The writers are tested in test_repair*.py,
+engine gives ``xlwings_repair.formula_cells``). The writers are tested in test_repair*.py,
 test_macros*.py and, against each other, test_two_writers.py.
 """
 

@@ -4,7 +4,7 @@
 The remote engine cannot read formulas, fills or note text, so the add-in's side is compared as the
 actions it recorded set it (``remote_payload.apply_actions``): every cell's value or formula, every
 comment, every number format, the sheets (order, visibility) and the defined names. Which cells hold
-formulas (read by Excel's desktop engine, ``xlwings_adapter.formula_cells``) is handed to the remote
+formulas (read by Excel's desktop engine, ``xlwings_repair.formula_cells``) is handed to the remote
 book from the file (``formulas_from_xlsx``); without it the plan judges by values alone (last test).
 """
 
@@ -17,7 +17,7 @@ from officialish import variant_workbook
 from remote_payload import actions, apply_actions, formulas_from_xlsx, remote_book
 
 import macros
-from youzhi import xlwings_adapter
+from youzhi import xlwings_repair
 from youzhi.model import Semester
 from youzhi.repair import repair_workbook
 
@@ -48,7 +48,7 @@ def _both(src, tmp_path, monkeypatch):
     cli = tmp_path / "cli.xlsx"
     repair_workbook(src, cli)
     book = remote_book(src)
-    monkeypatch.setattr(xlwings_adapter, "formula_cells", lambda _book: formulas_from_xlsx(src))
+    monkeypatch.setattr(xlwings_repair, "formula_cells", lambda _book: formulas_from_xlsx(src))
     message = macros.repair()
     addin = apply_actions(src, actions(book), tmp_path / "addin.xlsx")
     return openpyxl.load_workbook(cli), openpyxl.load_workbook(addin), message

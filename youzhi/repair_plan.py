@@ -1,7 +1,7 @@
 """What a repair does to a workbook, decided once for ``youzhi repair`` and the add-in's 彙總/修復.
 
 ``plan(budget, grids)`` is pure: from the read budget and the workbook's values it lists the operations,
-and two writers only apply them (``youzhi.repair`` with openpyxl, ``youzhi.xlwings_adapter.apply_plan`` in
+and two writers only apply them (``youzhi.repair`` with openpyxl, ``youzhi.xlwings_repair.apply_plan`` in
 Excel). The operations, in the order they are applied:
 
 * ``SetCells``: y-1 總價 / 小計 / 經常門小計 / 資本門小計 / 會計年度合計 formulas with their cached values (a

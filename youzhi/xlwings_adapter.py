@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from youzhi.a1 import get_column_letter
 from youzhi.computed import STYLES, CellSpec, SheetSpec
@@ -296,169 +296,12 @@ def add_validations(book, spec: SheetSpec, *, sheet_name: str | None = None) -> 
 # --------------------------------------------------------------------------- a repair plan
 
 
-def formula_cells(book) -> dict[str, set[tuple[int, int]]] | None:
-    """Sheet → (row, col) of every formula cell; None on an engine that cannot read formulas
-    (the remote engine: then ``repair_plan`` tells a typed figure from a calculated one by its value)."""
-    found: dict[str, set[tuple[int, int]]] = {}
-    try:
-        for sheet in book.sheets:
-            last = sheet.used_range.last_cell
-            rows = sheet.range((1, 1), (last.row, last.column)).formula or ()
-            rows = ((rows,),) if isinstance(rows, str) else rows  # one cell: Excel gives its formula alone
-            found[sheet.name] = {
-                (r, c)
-                for r, row in enumerate(rows, start=1)
-                for c, text in enumerate(row, start=1)
-                if isinstance(text, str) and text.startswith("=")
-            }
-    except (NotImplementedError, AttributeError, TypeError):
-        return None
-    return found
-
-
-def apply_plan(book, plan) -> list[str]:
-    """Carry out a ``youzhi.repair_plan.Plan`` in the open workbook, as ``youzhi repair`` does in a file.
-
-    Whole sheets get values, formulas, merges, number formats, bold, fills and widths (what every
-    engine can set). Returns the notes that could not be placed (a cell whose note this engine cannot
-    read, so the kept value cannot be appended to it)."""
-    from youzhi import repair_plan as rp
-
-    added, missed = [], []
-    for op in plan.ops:
-        if isinstance(op, rp.SetCells):
-            write_cells(book, op.cells, blanks=True)
-        elif isinstance(op, rp.PutSheet):
-            write_sheet(book, op.spec, into=op.into)
-            if op.into is None:
-                added.append(op.spec)
-        elif isinstance(op, rp.Note):
-            if not _append_note(find_sheet(book, op.sheet).range((op.row, op.col)), op.text):
-                missed.append(f"{op.sheet}!{op.ref}")
-        elif isinstance(op, rp.Names):
-            (point_names if op.replace else add_names)(book, op.names)
-    for spec in added:
-        add_validations(book, spec)
-    return missed
-
-
-def _append_note(rng, text: str) -> bool:
-    """Add ``text`` to the cell's note (after what it says); False when the engine cannot."""
-    try:
-        note = rng.note
-        if note is not None:
-            text = f"{note.text}\n{text}"
-            note.delete()
-        rng.add_note(text)
-    except (NotImplementedError, AttributeError):
-        return False
-    return True
-
-
 def _try(action) -> bool:
     """Cosmetic writes (bold, widths) that some engines lack must never stop the real work."""
     try:
         action()
     except (NotImplementedError, AttributeError):
         return False
-    return True
-
-
-# --------------------------------------------------------------------------- marks
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A finding shown on its cell: a fill (``""``: none) and a note (unless the cell has one)."""
-
-    sheet: str
-    cell: str
-    fill: str  # "#RRGGBB" or ""
-    note: str
-
-
-@dataclass(frozen=True)
-class Placed:
-    """What was done for one mark: ``filled``, ``noted`` (a note was added), ``old_fill`` (to restore)."""
-
-    mark: Mark
-    filled: bool
-    noted: bool
-    old_fill: str = ""
-
-
-def place_marks(book, marks: Iterable[Mark]) -> list[Placed]:
-    """Fill each marked cell and add its note; a cell that already has a note keeps it untouched.
-
-    Several marks on one cell are merged (the first fill wins, the notes are joined).
-    """
-    merged: dict[tuple[str, str], Mark] = {}
-    for mark in marks:
-        key = (mark.sheet, mark.cell.upper())
-        if key in merged:
-            old = merged[key]
-            merged[key] = Mark(old.sheet, old.cell, old.fill or mark.fill, old.note + "\n\n" + mark.note)
-        else:
-            merged[key] = mark
-    placed = []
-    by_sheet: dict[str, list[Mark]] = {}
-    for mark in merged.values():
-        by_sheet.setdefault(mark.sheet, []).append(mark)
-    for name, sheet_marks in by_sheet.items():
-        sheet = find_sheet(book, name)
-        if sheet is None:
-            placed += [Placed(mark, False, False) for mark in sheet_marks]
-            continue
-        with unprotected(sheet):
-            for mark in sheet_marks:
-                rng = sheet.range(mark.cell)
-                old_fill = ""
-                if mark.fill:
-                    old_fill = _read_fill(rng)
-                    rng.color = mark.fill
-                placed.append(Placed(mark, bool(mark.fill), _add_note(rng, mark.note), old_fill))
-    return placed
-
-
-def _add_note(rng, text: str) -> bool:
-    """Add a note unless the cell has one (or the engine has no notes, as xlwings on macOS)."""
-    try:
-        if rng.note is not None:
-            return False
-        rng.add_note(text)
-    except (NotImplementedError, AttributeError):
-        return False
-    return True
-
-
-def _read_fill(rng) -> str:
-    """The cell's fill as ``#RRGGBB`` ("" for none, or where the engine cannot read fills)."""
-    try:
-        color = rng.color
-    except NotImplementedError:
-        return ""
-    if not color:
-        return ""
-    red, green, blue = color
-    return f"#{red:02X}{green:02X}{blue:02X}"
-
-
-def remove_mark(book, sheet_name: str, cell: str, *, filled: bool, noted: bool, old_fill: str) -> bool:
-    """Undo one mark: restore the fill, delete the note the tool added. False when the sheet is gone."""
-    sheet = find_sheet(book, sheet_name)
-    if sheet is None or not cell:
-        return False
-    with unprotected(sheet):
-        rng = sheet.range(cell)
-        if filled:
-            rng.color = old_fill or None
-        if noted:
-            try:
-                note = rng.note
-                if note is not None:
-                    note.delete()
-            except (NotImplementedError, AttributeError):
-                pass
     return True
 
 
