@@ -76,26 +76,3 @@ def contains_any(text: str, words) -> bool:
 @cache
 def standard_unit(programme: str, academic_year: int, item: str) -> str:
     return forms.standard_unit(programme, academic_year, item)
-
-
-def _has(lowered: str, words) -> bool:
-    pattern = _pattern(words if isinstance(words, tuple) else tuple(words))
-    return pattern is not None and pattern.search(lowered) is not None
-
-
-def matches(params: dict, item_text: str, purpose_text: str) -> bool:
-    """Keyword test of a rule's params on lower-case texts: ``any`` on the item (or ``purpose_any`` on
-    the purpose; without ``purpose_any``, ``any`` looks at item and purpose), ``also`` and ``none`` on
-    both. ``also`` may be a list of word lists: then every list must have a word in the texts."""
-    if "purpose_any" in params:
-        hit = _has(item_text, params.get("any", ())) or _has(purpose_text, params["purpose_any"])
-    else:
-        hit = _has(item_text, params.get("any", ())) or _has(purpose_text, params.get("any", ()))
-    if not hit:
-        return False
-    both = f"{item_text} {purpose_text}"
-    also = params.get("also", ())
-    groups = also if also and isinstance(also[0], tuple | list) else (also,) if also else ()
-    if not all(_has(both, group) for group in groups):
-        return False
-    return not _has(both, params.get("none", ()))

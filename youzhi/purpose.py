@@ -292,7 +292,7 @@ def mentions(text: str, words, *, topics: bool = False) -> bool:
 
 
 def matches(params: dict, item_text: str, purpose_text: str, *, topics: bool = False) -> bool:
-    """``names.matches`` read as a sentence: ``any``/``purpose_any``/``also`` words must be said and
+    """Keyword params read as a sentence: ``any``/``purpose_any``/``also`` words must be said and
     not denied (``topics``: nor be a course title); ``none`` words (exceptions) count when present."""
     if "purpose_any" in params:
         hit = mentions(item_text, params.get("any", ()), topics=topics) or mentions(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from validators import names
 from validators.finding import finding, say
 from validators.kinds import cell, label, plain, yuan_text
+from youzhi import purpose
 
 
 def _written(line) -> str:
@@ -51,8 +52,9 @@ def written_range(rule, line, env):
 
 
 def self_paid(rule, line, env):
-    """``params``: ``any`` / ``none`` words (``names.matches``); ``sources``: the sources allowed."""
-    if not names.matches(rule.params, env.item_text, env.purpose_text):
+    """``params``: ``any`` / ``none`` words (``purpose.matches``: said, not denied); ``sources``: the
+    sources allowed."""
+    if not purpose.matches(rule.params, env.item_text, env.purpose_text):
         return
     if line.source in rule.params.get("sources", ()):
         return
