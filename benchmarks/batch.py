@@ -44,6 +44,9 @@ from youzhi import forms  # noqa: E402
 from youzhi.calendar import Semester  # noqa: E402
 
 TOKEN = "ZQSCHOOLQZ"
+# Every copy's purposes differ too (as real schools' do), so no cache keyed by a line's text carries
+# over from one file to the next and flatters the rate.
+PURPOSE_TOKEN = "ZQPURPOSEQZ"
 COUNTIES = [
     "臺北市",
     "新北市",
@@ -82,7 +85,7 @@ def _lines(rng: random.Random, programme: str, year: int, count: int) -> list[di
                 "unit": unit,
                 "quantity": quantity if rng.random() > 0.05 else str(quantity),  # a few text numbers
                 "unit_price": price,
-                "purpose": "" if rng.random() < 0.03 else rng.choice(PURPOSES),
+                "purpose": "" if rng.random() < 0.03 else f"{rng.choice(PURPOSES)}（{PURPOSE_TOKEN}）",
                 "source": rng.choice(["", "", "", *forms.SOURCES]),
             }
         )
@@ -134,13 +137,16 @@ def make_base(path: Path, seed: int) -> Path:
     )
 
 
-def copy_as(base: Path, target: Path, school: str) -> None:
-    """Copy ``base`` with the school name token replaced (only the members that hold it are touched)."""
-    needle, name = TOKEN.encode(), school.encode()
+def copy_as(base: Path, target: Path, school: str, tag: str) -> None:
+    """Copy ``base`` with the school name token and the purposes' token replaced (only the members
+    that hold them are touched)."""
+    swaps = ((TOKEN.encode(), school.encode()), (PURPOSE_TOKEN.encode(), tag.encode()))
     with zipfile.ZipFile(base) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for item in source.infolist():
             data = source.read(item.filename)
-            out.writestr(item, data.replace(needle, name) if needle in data else data)
+            for needle, text in swaps:
+                data = data.replace(needle, text) if needle in data else data
+            out.writestr(item, data)
 
 
 def generate(folder: Path, n: int, bases: int) -> list[Path]:
@@ -152,7 +158,7 @@ def generate(folder: Path, n: int, bases: int) -> list[Path]:
         group = folder / f"part{i * 4 // n}"  # four sub-folders: part0 is the N/4 subset
         group.mkdir(exist_ok=True)
         target = group / f"school{i:05d}.xlsx"
-        copy_as(made[i % bases], target, f"{COUNTIES[i % len(COUNTIES)]}立第{i:04d}高中")
+        copy_as(made[i % bases], target, f"{COUNTIES[i % len(COUNTIES)]}立第{i:04d}高中", f"第{i}校區")
         files.append(target)
     shutil.rmtree(base_dir)
     return files

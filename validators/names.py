@@ -8,17 +8,10 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 
 from youzhi import forms, items
-
-
-@lru_cache(maxsize=8192)
-def normalise(text: object) -> str:
-    """NFKC, no whitespace, 台→臺: the form names are compared in."""
-    t = unicodedata.normalize("NFKC", str(text or ""))
-    return "".join(t.split()).replace("台", "臺")
+from youzhi.text import name_key
 
 
 @cache
@@ -29,7 +22,7 @@ def standard_items(programme: str, academic_year: int) -> tuple[str, ...]:
 
 @cache
 def _normalised_standard(programme: str, academic_year: int) -> dict[str, str]:
-    return {normalise(item): item for item in standard_items(programme, academic_year)}
+    return {name_key(item): item for item in standard_items(programme, academic_year)}
 
 
 def canonical(programme: str, academic_year: int, item: str, purpose: str = "", category=None) -> str | None:
@@ -40,7 +33,7 @@ def canonical(programme: str, academic_year: int, item: str, purpose: str = "", 
 @cache
 def suggestions(programme: str, academic_year: int, item: str) -> tuple[str, ...]:
     """Closest standard names for a near miss: containment, synonyms, then difflib."""
-    key = normalise(item)
+    key = name_key(item)
     table = _normalised_standard(programme, academic_year)
     found: list[str] = []
 
@@ -58,7 +51,7 @@ def suggestions(programme: str, academic_year: int, item: str) -> tuple[str, ...
 
 @cache
 def normalised_set(words: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(normalise(w) for w in words)
+    return frozenset(name_key(w) for w in words)
 
 
 @cache

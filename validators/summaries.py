@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from validators.names import normalise
 from youzhi.a1 import get_column_letter
 from youzhi.forms import registry, summary, y2, y3, y4
 from youzhi.money import cell_to_yuan
+from youzhi.text import name_key
 
 _A1 = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 Y4_TOTAL = y4.TOTAL
@@ -53,7 +53,7 @@ class Summaries:
         return self.y2_sheet, f"{get_column_letter(col)}{row.row}"
 
     def y4_cell(self, item: str, *, ratio: bool = True) -> tuple[str, str] | None:
-        row = self.y4_rows.get(normalise(item))
+        row = self.y4_rows.get(name_key(item))
         col = self.y4_year_ratio_col if ratio else self.y4_year_total_col
         if self.y4_sheet is None or row is None or col is None:
             return None

@@ -16,11 +16,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from validators import names
 from validators.finding import Finding
 from youzhi import forms, items, rollup
 from youzhi.calendar import Semester
 from youzhi.model import Budget, Line
+from youzhi.text import name_key
 
 ADDED, REMOVED, CHANGED, MOVED, SAME = "added", "removed", "changed", "moved", "same"
 KIND_LABELS = {ADDED: "新增", REMOVED: "刪除", CHANGED: "修改", MOVED: "移動", SAME: "未變"}
@@ -167,7 +167,7 @@ def entries(budget: Budget) -> list[Entry]:
 
 def similarity(a: str, b: str) -> float:
     """Symmetric closeness of two texts (0…1), ignoring width and spaces."""
-    a, b = names.normalise(a), names.normalise(b)
+    a, b = name_key(a), name_key(b)
     if a == b:
         return 1.0
     if not a or not b:

@@ -134,12 +134,14 @@ def _dims(word: str, cfg: dict) -> frozenset[str]:
     return frozenset(aliases.get(d, d) for d in _unit_dims(word))
 
 
+@lru_cache(maxsize=4096)  # pure: the rules ask the same line several times
 def same_unit(unit: str, cap: str) -> bool:
     """The line's unit is the cap's own (its 單價 is the per-unit price as typed)."""
     u = fold(unit).strip()
     return u in _cap(cap)["same"] and u not in _cap(cap).get("sets", ())
 
 
+@lru_cache(maxsize=4096)  # pure: the rules ask the same line several times
 def count_range(text: str, unit: str, quantity, cap: str) -> Count | None:
     """The number of ``cap`` units in a line of ``quantity`` × ``unit`` with purpose ``text``.
 
@@ -208,6 +210,7 @@ def _from_purpose(text: str, unit: str, q: Fraction, cfg: dict) -> Count | None:
     return Count(lo, hi, "、".join(words))
 
 
+@lru_cache(maxsize=4096)  # pure: the rules ask the same line several times
 def stated_price(text: str, dim: str) -> Fraction | None:
     """A price the purpose states per one ``dim`` (時薪235元 → 235 for "hour")."""
     folded = fold(text)
@@ -279,12 +282,26 @@ def _topic(folded: str, at: int, word: str) -> bool:
     return any(w in after for w in vocab["course_after"])
 
 
+@lru_cache(maxsize=2048)
+def _any_of(words: tuple) -> tuple[tuple[str, ...], re.Pattern | None]:
+    """The words folded (longest first, no blanks or repeats) and one pattern finding any of them."""
+    folded = sorted({w for w in map(fold, words) if w}, key=len, reverse=True)
+    return tuple(folded), re.compile("|".join(map(re.escape, folded))) if folded else None
+
+
+def _said_words(folded: str, words) -> tuple[str, ...]:
+    """The (folded) words of ``words`` present in ``folded``: one pattern search rules most texts out."""
+    ordered, pattern = _any_of(words if isinstance(words, tuple) else tuple(words))
+    if pattern is None or pattern.search(folded) is None:
+        return ()
+    return ordered
+
+
 def mentions(text: str, words, *, topics: bool = False) -> bool:
     """Some word of ``words`` is said, not denied; with ``topics``, also not a course or title."""
     folded = fold(text)
-    for word in words:
-        w = fold(word)
-        for at in _occurrences(folded, w) if w else ():
+    for w in _said_words(folded, words):
+        for at in _occurrences(folded, w):
             if negated(folded, at) or (topics and _topic(folded, at, w)):
                 continue
             return True
@@ -331,14 +348,14 @@ def _as_object(folded: str, at: int, word: str) -> bool:
 def said_of_payee(text: str, words) -> bool:
     """Some word is said of the person paid: not denied, not the object of someone else's work."""
     folded = fold(text)
-    for word in words:
-        w = fold(word)
-        for at in _occurrences(folded, w) if w else ():
+    for w in _said_words(folded, words):
+        for at in _occurrences(folded, w):
             if not negated(folded, at) and not _as_object(folded, at, w):
                 return True
     return False
 
 
+@lru_cache(maxsize=4096)
 def payee(text: str) -> str | None:
     """Who is paid: "affiliated", "external", "internal" (explicit words first), else an external hint."""
     vocab = vocabulary()["payee"]
@@ -350,6 +367,7 @@ def payee(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def internal_venue(text: str) -> bool:
     """The purpose names the school's own place (借用本校禮堂, 校內會議室), not a rented outside one."""
     vocab = vocabulary()["venue"]

@@ -20,7 +20,9 @@ MAX_COLUMNS = 16_384
 
 # Written as Excel, LibreOffice and every library write them (r="…", double quotes, no spaces): a
 # literal prefix the regex engine finds at C speed. Other spellings get the general patterns.
-_ODD_SPELLINGS = (b"r='", b"r =", b"r= ", b"r\t", b"r\n", b"r\r")
+# One pattern pass finds any of them (an r followed by whitespace, or by = and a space or quote '):
+# six ``in`` tests cost five times as much.
+_ODD_SPELLING = re.compile(rb"r(?:\s|=[\s'])")
 _QUICK = re.compile(rb'r="(?:[A-Za-z]{2}|[A-Za-z]?[0-9]{4})')  # a row ≥ 1000 or a column past Z
 _FAST = re.compile(rb'r="'), re.compile(rb"""\br\s*=\s*["']""")
 # a row number of at least k digits anywhere (a <row r=…> or a cell reference), k = 7 … 4
@@ -52,13 +54,20 @@ def column_letters(number: int) -> str:
 def area_bound(xml: bytes) -> int:
     """An upper bound of rows × columns of the sheet's grid, from a few C-speed searches (the
     number of digits of the longest row number, the letters of the widest column reference)."""
-    odd = any(spelling in xml for spelling in _ODD_SPELLINGS)
-    if not odd and _QUICK.search(xml) is None:
+    # Cells live in <sheetData>: what comes before it (the root's xmlns:r="http…") is no cell.
+    start = max(xml.find(b"sheetData"), 0)
+    odd = _ODD_SPELLING.search(xml, start) is not None
+    if not odd and _QUICK.search(xml, start) is None:
         return 999 * 26
     prefix = (_FAST[1] if odd else _FAST[0]).pattern
-    digits = next((k for k, tail in _DIGITS if re.search(prefix + tail, xml)), 3)
+    digits = next((k for k, tail in _DIGITS if re.compile(prefix + tail).search(xml, start)), 3)
     columns = next(
-        (MAX_COLUMNS if n == 702 else 702 for n, tail in _LETTERS if re.search(prefix + tail, xml)), 26
+        (
+            MAX_COLUMNS if n == 702 else 702
+            for n, tail in _LETTERS
+            if re.compile(prefix + tail).search(xml, start)
+        ),
+        26,
     )
     return (10**digits - 1) * columns
 

@@ -13,18 +13,31 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from functools import lru_cache
 
 
 def compact(value: object) -> str:
-    """NFKC, no whitespace; ``None`` and ``""`` give ``""``."""
+    """NFKC, no whitespace; ``None`` and ``""`` give ``""``: how labels and codes are compared."""
     if value is None or value == "":
         return ""
-    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+    return _compact(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=16384)  # the same labels, codes and names come back in every workbook
+def _compact(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def name_key(value: object) -> str:
-    """``compact`` with 台 written 臺: the key names are compared by."""
-    return compact(value).replace("台", "臺")
+    """``compact`` with 台 written 臺: the key names (items, units, counties) are compared by."""
+    if value is None or value == "":
+        return ""
+    return _name_key(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=16384)
+def _name_key(text: str) -> str:
+    return _compact(text).replace("台", "臺")
 
 
 def display_path(path: str) -> str:

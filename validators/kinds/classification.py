@@ -34,12 +34,12 @@ def capital_minimum(rule, line, env):
 def durable_in_recurrent(rule, line, env):
     if not line.recurrent or env.item in rule.params.get("skip_items", ()):
         return
-    value = per_unit(line, env, rule.params.get("per"))
-    if value is None or value.low < rule.limit:
-        return  # only when an item provably costs 10,000 元 or more
     if not purpose.matches(
         rule.params, env.item_text, env.purpose_text, topics=rule.params.get("topics", False)
     ):
-        return
+        return  # (the words first: one pattern search, where the price per item reads the purpose)
+    value = per_unit(line, env, rule.params.get("per"))
+    if value is None or value.low < rule.limit:
+        return  # only when an item provably costs 10,000 元 or more
     msg = _say(rule, line, value.how, value.low)
     yield finding(rule, line.sheet, cell(line, "unit_price"), msg, value=plain(value.low))

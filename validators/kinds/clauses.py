@@ -14,10 +14,11 @@ from validators import names
 from validators.finding import finding, say
 from validators.kinds import cell, label, plain, yuan_text
 from youzhi import purpose
+from youzhi.text import name_key
 
 
 def _written(line) -> str:
-    return names.normalise(line.item).lower()
+    return name_key(line.item).lower()
 
 
 def written_range(rule, line, env):
@@ -28,7 +29,7 @@ def written_range(rule, line, env):
     text = f"{item} {env.purpose_text}"
     if names.contains_any(text, params.get("none", ())):
         return
-    unit = names.normalise(line.unit).lower()
+    unit = name_key(line.unit).lower()
     if unit and unit not in names.normalised_set(params.get("units", ())):
         return
     price = env.price

@@ -7,6 +7,7 @@ from validators.finding import finding, say
 from validators.kinds import cell, label
 from youzhi import forms
 from youzhi.money import format_kiloyuan
+from youzhi.text import name_key
 
 
 def purpose_required(rule, line, env):
@@ -57,8 +58,8 @@ def unit(rule, line, env):
     if not standard:
         return
     words = rule.params.get("equivalents", {}).get(standard, [standard])
-    accepted = {names.normalise(u).lower() for u in words}
-    written = names.normalise(line.unit).lower()
+    accepted = {name_key(u).lower() for u in words}
+    written = name_key(line.unit).lower()
     if written in accepted:
         return
     if not written:
@@ -72,7 +73,7 @@ def lump_sum(rule, line, env):
     applies = (rule.params.get("capital") and line.category == forms.CAPITAL) or env.item in rule.items
     if not applies:
         return
-    if names.normalise(line.unit) in names.normalised_set(rule.params.get("units", ())):
+    if name_key(line.unit) in names.normalised_set(rule.params.get("units", ())):
         msg = say(rule, label=label(line), unit=line.unit)
         yield finding(rule, line.sheet, cell(line, "unit"), msg, value=line.unit)
 

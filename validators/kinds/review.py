@@ -20,6 +20,7 @@ from validators.summaries import Y4_TOTAL, typed_yuan
 from youzhi import forms, rollup
 from youzhi.a1 import get_column_letter
 from youzhi.money import format_kiloyuan
+from youzhi.text import name_key
 
 # y-2 has two 合計數 columns: by source (經費配置來源) and by kind (優質化整體經費分析).
 Y2_WORDING = {"來源合計數": "經費配置來源 合計數", "經資門合計數": "整體經費分析 合計數"}
@@ -77,9 +78,9 @@ def _y4_mismatches(ctx):
     columns = {fy: col for fy, col in s.y4_fiscal_total_cols.items()}
     if s.y4_year_total_col is not None:
         columns[None] = s.y4_year_total_col
-    expected = {(r.fiscal_year, names.normalise(r.item)): r.amount for r in rollup.y4(ctx.budget)}
+    expected = {(r.fiscal_year, name_key(r.item)): r.amount for r in rollup.y4(ctx.budget)}
     for fy in (*ctx.budget.fiscal_years, None):
-        expected[(fy, names.normalise(Y4_TOTAL))] = rollup.recurrent_total(ctx.budget, fy)
+        expected[(fy, name_key(Y4_TOTAL))] = rollup.recurrent_total(ctx.budget, fy)
     for (fy, item), amount in expected.items():
         row, col = s.y4_rows.get(item), columns.get(fy)
         if row is None or col is None:
@@ -155,8 +156,8 @@ def _in_cap_unit(line, item: str, ctx, equivalents: dict) -> bool:
     standard = names.standard_unit(ctx.budget.programme, ctx.budget.academic_year, item)
     if not standard:
         return False
-    words = {names.normalise(u).lower() for u in equivalents.get(standard, [standard])}
-    return names.normalise(line.unit).lower() in words
+    words = {name_key(u).lower() for u in equivalents.get(standard, [standard])}
+    return name_key(line.unit).lower() in words
 
 
 def implausible_price(rule, ctx):

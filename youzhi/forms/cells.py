@@ -15,15 +15,6 @@ from youzhi.money import is_whole_yuan, parse_number, to_yuan
 CODE = re.compile(r"^([A-Z]|[一二三四五六七八九十]+)((?:-?\d+)(?:-\d+)*)?(?![A-Za-z])")
 
 
-def norm(value: object) -> str:
-    """Cell text for label matching: NFKC (full-width → ASCII), no whitespace at all."""
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, str):
-        return str(value)
-    return "".join(unicodedata.normalize("NFKC", value).split())
-
-
 def text(value: object) -> str:
     """Cell text as written (stripped); numbers without a trailing .0."""
     if value is None:

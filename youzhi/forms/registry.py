@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from youzhi.forms import ledger, progress, school, summary, y1, y2, y3, y4
-from youzhi.forms.cells import norm
+from youzhi.text import compact
 
 PARAMETER_SHEET = "參數"
 SUMMARY_KEYS = (y2.KEY, y3.KEY, y4.KEY)
@@ -76,30 +76,35 @@ def summary_kind(grid) -> str | None:
 
 
 def classify(grids) -> dict[str, list[tuple[object, object]]]:
-    """Form key → [(sheet grid, the recogniser's answer)] in sheet order."""
-    found: dict[str, list] = {}
-    for grid in grids.sheets:
-        hit = recognise(grid)
-        if hit is not None:
-            found.setdefault(hit[0].key, []).append((grid, hit[1]))
-    return found
+    """Form key → [(sheet grid, the recogniser's answer)] in sheet order.
+
+    Worked out once per workbook: the reader, the validators and the add-in all ask, and a y-1 test
+    scans the whole sheet. The answer is kept on ``grids`` with the identity of its sheets and their
+    rows, so a sheet replaced or given new rows is recognised again."""
+    key = tuple((id(grid), id(grid.rows)) for grid in grids.sheets)
+    kept = getattr(grids, "_classified", None)
+    if kept is None or kept[0] != key:
+        found: dict[str, list] = {}
+        for grid in grids.sheets:
+            hit = recognise(grid)
+            if hit is not None:
+                found.setdefault(hit[0].key, []).append((grid, hit[1]))
+        kept = (key, found)
+        grids._classified = kept  # not a dataclass field: ``replace(grids, …)`` starts afresh
+    return {form: list(pairs) for form, pairs in kept[1].items()}
 
 
 def first(found: dict[str, list], key: str):
     """The sheet of a form: the one named as the form (``y-2``, ``表y-2``) else the first recognised."""
     sheets = [grid for grid, _ in found.get(key, ())]
-    named = next((g for g in sheets if norm(g.name).lower().removeprefix("表") == key), None)
+    named = next((g for g in sheets if compact(g.name).lower().removeprefix("表") == key), None)
     return named or (sheets[0] if sheets else None)
 
 
 def summary_sheets(grids) -> dict[str, object]:
     """{"y-2": grid, "y-3": …, "y-4": …} of the summary forms present (``first`` of each)."""
-    found: dict[str, list] = {}
-    for grid in grids.sheets:
-        hit = recognise(grid, y1_test=False)
-        if hit is not None and hit[0].key in SUMMARY_KEYS:
-            found.setdefault(hit[0].key, []).append((grid, hit[1]))
-    return {key: first(found, key) for key in found}
+    found = classify(grids)  # summaries are recognised before the y-1 test: the same answer
+    return {key: first(found, key) for key in found if key in SUMMARY_KEYS}
 
 
 def summary_sheet_names(grids) -> dict[str, str]:

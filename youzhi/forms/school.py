@@ -8,11 +8,11 @@ import re
 import unicodedata
 
 from youzhi import forms, tiers
-from youzhi.forms.cells import norm, text
+from youzhi.forms.cells import text
 from youzhi.model import School
 from youzhi.money import parse_number
 from youzhi.sheets import SheetGrid
-from youzhi.text import name_key
+from youzhi.text import compact, name_key
 
 KEY = SCHOOL_SHEET = "基本資料"
 FINGERPRINT_SHEET = "_youzhi"
@@ -33,7 +33,7 @@ def key_values(grid: SheetGrid | None) -> dict[str, object]:
     out = {}
     for row in grid.rows:
         if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
-            out[norm(row[0])] = row[1]
+            out[compact(row[0])] = row[1]
     return out
 
 
@@ -50,7 +50,7 @@ def year_of(value: object) -> int | None:
 
 def programme_of(value: object) -> str | None:
     """``senior-high`` / ``vocational`` from an id or a name (高中 / 高職 / 技職)."""
-    t = norm(value)
+    t = compact(value)
     if t in forms.PROGRAMMES:
         return t
     if "高職" in t or "技職" in t or t == "vocational":

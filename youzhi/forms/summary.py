@@ -4,10 +4,7 @@ their headers print. Such sheets are never read as y-1 blocks."""
 
 from __future__ import annotations
 
-import unicodedata
-from functools import lru_cache
-
-from youzhi.forms.cells import norm
+from youzhi.text import compact, name_key
 
 MARKERS = {
     "y-2": ("表y-2", "經費編列總表"),
@@ -35,14 +32,14 @@ def kind(grid) -> str | None:
 
 
 def _kind(grid) -> str | None:
-    name = norm(grid.name).lower()
+    name = compact(grid.name).lower()
     for key in MARKERS:
         if name in (key, f"表{key}"):
             return key
     for row in grid.rows[:_TITLE_ROWS]:
         for value in row:
             if isinstance(value, str) and value:
-                t = norm(value)
+                t = compact(value)
                 for key, markers in MARKERS.items():
                     if any(m in t for m in markers) and "y-1" not in t:
                         return key
@@ -59,13 +56,8 @@ def recogniser(key: str):
 
 
 def label(value) -> str:
-    """A text cell as summary labels are compared: NFKC, no whitespace, 台→臺 ("" for non-text)."""
-    return _label(value) if isinstance(value, str) else ""
-
-
-@lru_cache(maxsize=8192)  # the same headers and codes come back in every workbook
-def _label(value: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", value).split()).replace("台", "臺")
+    """A text cell as summary labels are compared: ``text.name_key`` ("" for non-text)."""
+    return name_key(value) if isinstance(value, str) else ""
 
 
 def labels(grid) -> list[tuple[int, int, str]]:

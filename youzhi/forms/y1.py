@@ -13,11 +13,12 @@ from youzhi import forms
 from youzhi.calendar import Semester, fiscal_year, fiscal_year_from_text, semester_from_text
 from youzhi.errors import UnreadableWorkbook
 from youzhi.forms import summary
-from youzhi.forms.cells import CODE, norm, normalise_code, ref
+from youzhi.forms.cells import CODE, normalise_code, ref
 from youzhi.forms.y1_blocks import Block, find_blocks, header_rows, layout
 from youzhi.forms.y1_lines import read_line
 from youzhi.model import Budget, SubPlanSheet
 from youzhi.sheets import SheetGrid, display_name
+from youzhi.text import compact
 
 KEY = "y-1"
 _YEAR_LABEL = re.compile(r"(\d{2,3})\s*學年度")
@@ -87,7 +88,7 @@ def _year_from(placed: list, summary_titles: list) -> int:
     )
     if not votes:
         for text in summary_titles:
-            hit = _YEAR_LABEL.search(norm(text))
+            hit = _YEAR_LABEL.search(compact(text))
             if hit:
                 votes[int(hit.group(1))] += 1
     if not votes:

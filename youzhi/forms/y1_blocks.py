@@ -14,9 +14,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from youzhi import forms
-from youzhi.forms.cells import norm, normalise_code, ref, text
+from youzhi.forms.cells import normalise_code, ref, text
 from youzhi.model import BlockLayout, Columns, RowSpan
 from youzhi.sheets import SheetGrid
+from youzhi.text import compact
 
 _PREAMBLE_ROWS = 8  # how far above a header row the title / code / fiscal labels may sit
 
@@ -30,7 +31,7 @@ def header_columns(cells: list[object]) -> Columns | None:
     for i, value in enumerate(cells, start=1):
         if not isinstance(value, str) or not value:
             continue
-        t = norm(value)
+        t = compact(value)
         for key, label in (
             ("unit", "單位"),
             ("quantity", "數量"),
@@ -113,7 +114,7 @@ def preamble(grid: SheetGrid, header_row: int, floor: int) -> _Preamble:
         for c, value in enumerate(row, start=1):
             if not isinstance(value, str) or not value:
                 continue
-            t = norm(value)
+            t = compact(value)
             if "子計畫代碼" in t and not found.code:
                 rest = t.split("子計畫代碼", 1)[1].lstrip(":")
                 if rest:
@@ -136,7 +137,7 @@ def header_rows(grid: SheetGrid) -> list[tuple[int, Columns]]:
     found = []
     for r, row in enumerate(grid.rows, start=1):
         # cheap test first: a header row has a cell that is exactly (or starts with) 數量
-        if not any(isinstance(v, str) and "數量" in v for v in row):
+        if not any("數量" in v for v in row if v.__class__ is str):
             continue
         columns = header_columns(row)
         if columns is not None:
@@ -167,7 +168,7 @@ def _scan_labels(block: Block) -> None:
                 break
             value = row[c - 1]
             if isinstance(value, str) and value:
-                kind = label_kind(norm(value))
+                kind = label_kind(compact(value))
                 if kind:
                     break
         if kind:
@@ -176,7 +177,7 @@ def _scan_labels(block: Block) -> None:
                 block.end_row = r if kind == TOTAL else r - 1
                 return
             continue
-        cat = norm(row[cols.category - 1]) if cols.category <= len(row) else ""
+        cat = compact(row[cols.category - 1]) if cols.category <= len(row) else ""
         if cat in forms.CATEGORIES:
             block.categories[r] = cat
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import unicodedata
 
 from youzhi import forms, items
-from youzhi.forms.cells import Reading, norm, raw, ref, text
+from youzhi.forms.cells import Reading, raw, ref, text
 from youzhi.model import Columns, Line
 from youzhi.money import MAX_LINE_YUAN, parse_number
 from youzhi.sheets import SheetGrid
+from youzhi.text import compact
 
 
 def _standard_item(text: str, programme: str, academic_year: int, section: str) -> str:
@@ -24,6 +25,8 @@ def read_line(
     reading: Reading, grid: SheetGrid, r: int, cols: Columns, section: str, standard: tuple[str, int]
 ) -> Line | None:
     """Row ``r`` of a block as a ``Line`` of ``section`` (None when the row is blank)."""
+    if _blank_row(grid, r, cols):
+        return None
     v = grid.value
     item_raw, unit, purpose = text(v(r, cols.item)), text(v(r, cols.unit)), text(v(r, cols.purpose))
     q_raw, p_raw, t_raw = v(r, cols.quantity), v(r, cols.unit_price), v(r, cols.total)
@@ -76,6 +79,18 @@ def read_line(
     return line
 
 
+def _blank_row(grid: SheetGrid, r: int, cols: Columns) -> bool:
+    """Nothing typed in the cells that make a line (a template's many empty rows leave here, before
+    any per-cell work); a 總價 of 0 or an error value alone does not make a line either."""
+    row = grid.rows[r - 1] if 0 < r <= len(grid.rows) else ()
+    n = len(row)
+    for c in (cols.item, cols.unit, cols.purpose, cols.quantity, cols.unit_price):
+        if c <= n and row[c - 1] is not None and row[c - 1] != "":
+            return False
+    t = row[cols.total - 1] if cols.total <= n else None
+    return t is None or t == "" or t == 0 or (isinstance(t, str) and t.startswith("#"))
+
+
 def _check(reading: Reading, line: Line, section: str) -> None:
     """What the read line itself says is off: an absurd product, a category written in the wrong
     section, a typed 總價 that differs from 數量 × 單價."""
@@ -85,7 +100,7 @@ def _check(reading: Reading, line: Line, section: str) -> None:
             sheet, line.cell("total"), "數量×單價超過 1 兆元，不像經費金額，無法計算；請檢查數量與單價"
         )
         line.quantity = None
-    written = norm(line.raw_category)
+    written = compact(line.raw_category)
     if written in forms.CATEGORIES and written != section:
         cell = line.cell("category")
         reading.problem(sheet, cell, f"此列寫「{written}」，但位於{section}區段，依區段以{section}計算")
