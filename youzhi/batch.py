@@ -36,8 +36,6 @@ DEFAULT_TIMEOUT = 30.0  # seconds per file
 DEFAULT_MAX_MEMORY = 2 * 1024**3  # bytes per worker process
 
 
-
-
 @dataclass(frozen=True)
 class Options:
     """What every file is read with (an official workbook names neither programme nor year)."""

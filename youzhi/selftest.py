@@ -37,7 +37,7 @@ ADDIN_BOOK = "youzhi.xlam"
 
 # (function, formula arguments as Excel text, the same arguments in Python)
 UDF_PROBES = [
-    ("YZ_RATIO", '3,4', (3, 4)),
+    ("YZ_RATIO", "3,4", (3, 4)),
     ("YZ_TIER", '"臺北市",114', ("臺北市", 114)),
     ("YZ_MATCH", '1234,"新北市",115,"senior-high"', (1234, "新北市", 115, "senior-high")),
     ("YZ_CAP", '"講座鐘點費","外聘"', ("講座鐘點費", "外聘")),
@@ -71,7 +71,7 @@ def _key(row) -> tuple:
 
 
 def compare_findings(sheet_rows: list[list], cli: Iterable) -> str:
-    """"" when the add-in's 檢核結果 rows list the same findings (規則, 工作表, 儲存格) as the CLI,
+    """ "" when the add-in's 檢核結果 rows list the same findings (規則, 工作表, 儲存格) as the CLI,
     else the reason. ``sheet_rows`` start with the header row as Excel shows it."""
     if not sheet_rows:
         return "找不到「檢核結果」工作表"
@@ -100,7 +100,7 @@ def _same(a, b) -> bool:
 
 
 def compare_cells(excel: dict, cli: dict, limit: int = 5) -> str:
-    """"" when every cell the CLI wrote (``{(sheet, A1): value}``) shows the same value in Excel."""
+    """ "" when every cell the CLI wrote (``{(sheet, A1): value}``) shows the same value in Excel."""
     diffs = [(k, v, excel.get(k)) for k, v in sorted(cli.items()) if not _same(excel.get(k), v)]
     if not diffs:
         return ""

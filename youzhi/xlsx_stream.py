@@ -246,7 +246,7 @@ class Book:
             f'{XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
             'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
             "<Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity>"
-            "<ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector size=\"2\" baseType=\"variant\">"
+            '<ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector size="2" baseType="variant">'
             f"<vt:variant><vt:lpstr>工作表</vt:lpstr></vt:variant><vt:variant><vt:i4>{count}</vt:i4>"
             f'</vt:variant></vt:vector></HeadingPairs><TitlesOfParts><vt:vector size="{count}" '
             f'baseType="lpstr">{names}</vt:vector></TitlesOfParts><AppVersion>16.0300</AppVersion></Properties>'

@@ -79,5 +79,5 @@ THEME_XML = (
     '00"/></a:schemeClr></a:gs><a:gs pos="100000"><a:schemeClr val="phClr"><a:shade val="30000"/><a:s'
     'atMod val="200000"/></a:schemeClr></a:gs></a:gsLst><a:path path="circle"><a:fillToRect l="50000"'
     ' t="50000" r="50000" b="50000"/></a:path></a:gradFill></a:bgFillStyleLst></a:fmtScheme></a:theme'
-    'Elements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>'
+    "Elements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>"
 )

@@ -53,7 +53,6 @@ def write_zip(out, members: list[tuple[str, Member]]) -> None:
     out.write(_END.pack(0x06054B50, 0, 0, len(central), len(central), len(directory), offset, 0))
 
 
-
 class Member:
     """One zip member deflated as it is written (to a temporary file, or kept in memory when small):
     the temporary disk a report needs is its compressed size, and nothing is compressed twice."""
