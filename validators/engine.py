@@ -18,7 +18,7 @@ from validators.kinds import (
     workbook,
 )
 from validators.ruleset import rules_for
-from youzhi import forms, items
+from youzhi import forms, items, purpose
 from youzhi.calendar import Semester
 from youzhi.model import Budget, Line
 from youzhi.money import parse_number, round_half_up
@@ -59,18 +59,34 @@ BUDGET_KINDS = {
 }
 
 
+# Kinds whose rule can fire only when ``purpose.matches(rule.params, item, purpose)`` holds: one of
+# its words said in the item or the purpose. That is tested first, for all of them, by one pattern
+# search a rule (``purpose.words_pattern``), so most lines never call them.
+KEYWORD_KINDS = ("forbidden", "equipment_cap", "durable_in_recurrent")
+_NOT_KEYWORDS = ("payee", "venue", "payee_words")  # forbidden params read otherwise (who, where)
+
+
+def _gate(rule: Rule):
+    """The pattern one of whose words a keyword rule needs in the item or the purpose (None: none)."""
+    if rule.kind not in KEYWORD_KINDS or any(key in rule.params for key in _NOT_KEYWORDS):
+        return None
+    return purpose.words_pattern((*rule.params.get("any", ()), *rule.params.get("purpose_any", ())))
+
+
 def _split(rules: tuple[Rule, ...]):
-    """Line rules for every line, line rules keyed by the item they cover, and budget rules."""
+    """Line rules for every line, line rules keyed by the item they cover, and budget rules; each
+    line rule paired with its keyword gate (``_gate``)."""
     general, by_item, budget_rules = [], {}, []
     for rule in rules:
         if rule.kind in BUDGET_KINDS:
             budget_rules.append(rule)
         elif rule.kind in LINE_KINDS:
+            gated = (rule, _gate(rule), LINE_KINDS[rule.kind])
             if rule.items and rule.kind not in ("lump_sum",):
                 for item in rule.items:
-                    by_item.setdefault(item, []).append(rule)
+                    by_item.setdefault(item, []).append(gated)
             else:
-                general.append(rule)
+                general.append(gated)
         else:
             raise ValueError(f"規則 {rule.code} 的種類「{rule.kind}」沒有對應的檢核")
     return general, by_item, budget_rules
@@ -80,10 +96,11 @@ def _check_line(line: Line, env: context.LineEnv, general, by_item) -> list[Find
     if not line.filled and not str(line.purpose or "").strip():
         return []
     found: list[Finding] = []
-    for rule in general:
-        found.extend(LINE_KINDS[rule.kind](rule, line, env))
-    for rule in by_item.get(env.item, ()):
-        found.extend(LINE_KINDS[rule.kind](rule, line, env))
+    said = (purpose.fold(env.item_text), purpose.fold(env.purpose_text))
+    for rules in (general, by_item.get(env.item, ())):
+        for rule, gate, check in rules:
+            if gate is None or gate.search(said[0]) or gate.search(said[1]):
+                found.extend(check(rule, line, env))
     return found
 
 

@@ -289,6 +289,11 @@ def _any_of(words: tuple) -> tuple[tuple[str, ...], re.Pattern | None]:
     return tuple(folded), re.compile("|".join(map(re.escape, folded))) if folded else None
 
 
+def words_pattern(words) -> re.Pattern | None:
+    """One pattern finding any of ``words`` in a folded text (None when there are none)."""
+    return _any_of(words if isinstance(words, tuple) else tuple(words))[1]
+
+
 def _said_words(folded: str, words) -> tuple[str, ...]:
     """The (folded) words of ``words`` present in ``folded``: one pattern search rules most texts out."""
     ordered, pattern = _any_of(words if isinstance(words, tuple) else tuple(words))
