@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 
-from youzhi import computed, forms, rollup, template
+from youzhi import cell_spec, computed_school, forms, rollup, template
 from youzhi.calendar import Semester
 from youzhi.model import Budget, School
 from youzhi.money import cell_to_yuan
@@ -72,9 +72,9 @@ def filled_template(
         counts=counts,
     )
     wb = openpyxl.load_workbook(path)
-    info = wb[computed.SCHOOL_NAME]
-    info.cell(computed.SCHOOL_ROW["主管機關"], 2).value = sch.authority
-    info.cell(computed.SCHOOL_ROW["所在縣市"], 2).value = sch.county
+    info = wb[cell_spec.SCHOOL_NAME]
+    info.cell(computed_school.SCHOOL_ROW["主管機關"], 2).value = sch.authority
+    info.cell(computed_school.SCHOOL_ROW["所在縣市"], 2).value = sch.county
     raw = {(b.code, b.semester): b for b in budget.sheets}
     for key, lines in blocks.items():
         ws = wb[raw[key].sheet]

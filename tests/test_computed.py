@@ -15,7 +15,7 @@ import pytest
 from builders import school_figures, y2_figures, y4_figures, yuan
 from openpyxl.workbook.defined_name import DefinedName
 
-from youzhi import computed, rollup
+from youzhi import cell_spec, computed_params, computed_summaries, computed_y1, rollup
 from youzhi.calendar import Semester
 from youzhi.model import BlockLayout, Budget, Columns, Line, RowSpan, School, SubPlanSheet
 
@@ -71,7 +71,7 @@ def odd_budget() -> Budget:
 def test_y1_cells_line_and_subtotal_formulas():
     budget = odd_budget()
     a = budget.sheets[0]
-    cells = {c.ref: c for c in computed.y1_cells(a)}
+    cells = {c.ref: c for c in computed_y1.y1_cells(a)}
     # columns shifted by one: 數量 in E, 單價 in F, 總價 in G
     assert cells["G14"].formula == "=IF(COUNT(E14:F14)=2,ROUND(E14*F14,3),0)" and cells["G14"].cached == 8.0
     assert "G15" not in cells  # the typed lump sum is the user's number: no formula over it
@@ -84,18 +84,18 @@ def test_y1_cells_line_and_subtotal_formulas():
     assert cells[f"G{lay.recurrent_subtotal_row}"].cached == 19.234
     assert cells[f"G{lay.total_row}"].formula == f"=G{lay.recurrent_subtotal_row}+G{lay.capital_subtotal_row}"
     assert cells[f"G{lay.total_row}"].cached == 64.234
-    b_cells = {c.ref: c for c in computed.y1_cells(budget.sheets[1])}
+    b_cells = {c.ref: c for c in computed_y1.y1_cells(budget.sheets[1])}
     b_lay = budget.sheets[1].layout
     assert b_cells[f"F{b_lay.recurrent_subtotal_row}"].formula == f"=F{b_lay.operating_subtotal_row}+0"
 
 
 def test_no_layout_no_cells():
-    assert computed.y1_cells(SubPlanSheet("x", "A", Semester.FIRST, 115)) == []
+    assert computed_y1.y1_cells(SubPlanSheet("x", "A", Semester.FIRST, 115)) == []
 
 
 def test_summary_formulas_quote_sheet_names_and_follow_layouts():
     budget = odd_budget()
-    y2 = next(s for s in computed.summary_sheets(budget) if s.name == "y-2")
+    y2 = next(s for s in computed_summaries.summary_sheets(budget) if s.name == "y-2")
     c5 = next(c for c in y2.cells if c.ref == "C5")  # 配合款 of A
     assert "'A 8-12 (學校''s)'!$I$14:$I$16" in c5.formula  # 經費來源 is column I in the shifted block
     assert 'yz_source_of="配合款"' in c5.formula and c5.cached == 1.234
@@ -103,10 +103,10 @@ def test_summary_formulas_quote_sheet_names_and_follow_layouts():
 
 def test_every_cell_spec_has_a_known_style():
     budget = odd_budget()
-    specs = [*computed.summary_sheets(budget), computed.fingerprint_sheet(budget, "1")]
+    specs = [*computed_summaries.summary_sheets(budget), computed_params.fingerprint_sheet(budget, "1")]
     for spec in specs:
         for cell in spec.cells:
-            assert cell.style in computed.STYLES, (spec.name, cell.ref)
+            assert cell.style in cell_spec.STYLES, (spec.name, cell.ref)
             assert cell.formula is None or cell.formula.startswith("=")
 
 
@@ -125,13 +125,13 @@ def _write_with_openpyxl(budget: Budget, path) -> None:
             if ln.typed_total is not None:
                 ws.cell(ln.row, cols.total).value = ln.typed_total / 1000
             ws.cell(ln.row, cols.source).value = ln.raw_source or None
-        for cell in computed.y1_cells(block):
+        for cell in computed_y1.y1_cells(block):
             ws.cell(cell.row, cell.col).value = cell.formula
-    for spec in computed.summary_sheets(budget):
+    for spec in computed_summaries.summary_sheets(budget):
         ws = wb.create_sheet(spec.name)
         for cell in spec.cells:
             ws.cell(cell.row, cell.col).value = cell.formula if cell.formula else cell.value
-    for name, refers_to in computed.defined_names(budget).items():
+    for name, refers_to in computed_params.defined_names(budget).items():
         wb.defined_names[name] = DefinedName(name, attr_text=refers_to[1:])
     wb.save(path)
 

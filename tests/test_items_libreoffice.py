@@ -18,7 +18,7 @@ import pytest
 from builders import filled_template, school_figures, y2_figures, y3_figures, y4_figures, yuan
 from officialish import official_workbook
 
-from youzhi import computed, forms, items, rollup
+from youzhi import cell_spec, computed_y1, forms, items, rollup
 from youzhi.calendar import Semester
 from youzhi.cli import main
 from youzhi.reader import is_summary_sheet, read_budget, read_grids
@@ -98,9 +98,9 @@ def books(tmp_path_factory):
 def _as_before_lookup_tables(path) -> None:
     """A template written before the lookup tables: no names over them, nothing in 參數 T:X."""
     wb = openpyxl.load_workbook(path)
-    for name in (*computed.ITEM_TABLE_NAMES, *computed.SOURCE_TABLE_NAMES):
+    for name in (*computed_y1.ITEM_TABLE_NAMES, *computed_y1.SOURCE_TABLE_NAMES):
         del wb.defined_names[name]
-    for row in wb[computed.PARAM_NAME].iter_rows(min_col=20, max_col=24):
+    for row in wb[cell_spec.PARAM_NAME].iter_rows(min_col=20, max_col=24):
         for cell in row:
             cell.value = None
     wb.save(path)
@@ -215,14 +215,14 @@ def test_an_older_parameter_sheet_is_left_alone_and_the_tables_get_their_own_she
     path = filled_template(tmp_path / "older.xlsx", blocks=ONLY_HERE, school=SCHOOL)
     _as_before_lookup_tables(path)
     report = repair_workbook(path, tmp_path / "out.xlsx")
-    assert computed.LOOKUP_SHEET in report.created
+    assert computed_y1.LOOKUP_SHEET in report.created
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
-    assert all(c.value is None for row in wb[computed.PARAM_NAME].iter_rows(min_col=20) for c in row)
-    tables = wb[computed.LOOKUP_SHEET]
+    assert all(c.value is None for row in wb[cell_spec.PARAM_NAME].iter_rows(min_col=20) for c in row)
+    tables = wb[computed_y1.LOOKUP_SHEET]
     assert tables.sheet_state == "hidden"
     assert ("講座 鐘點費", LECTURE) in {
         (r[0].value, r[1].value) for r in tables.iter_rows(min_col=20, max_col=21)
     }
-    assert computed.table_sheet(wb.defined_names["yz_item_written"].attr_text) == computed.LOOKUP_SHEET
+    assert computed_y1.table_sheet(wb.defined_names["yz_item_written"].attr_text) == computed_y1.LOOKUP_SHEET
     again = repair_workbook(tmp_path / "out.xlsx", tmp_path / "again.xlsx")  # a second repair reuses it
-    assert computed.LOOKUP_SHEET not in again.created
+    assert computed_y1.LOOKUP_SHEET not in again.created

@@ -17,12 +17,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from remote_payload import actions, apply_actions, remote_book
 
 import macros
-from youzhi import computed
+from youzhi import computed_school
 from youzhi.money import cell_to_yuan
 from youzhi.repair import repair_workbook
 
 VARIANT = "branches-inserted-rows"
-ROW = computed.MATCH_ROW
+ROW = computed_school.MATCH_ROW
 HAND = {"財力級次": 2, "教育部補助款": 75_134, "應編配合款": 13_260, "已編配合款": 32_300}
 
 
@@ -72,8 +72,8 @@ def test_repair_adds_the_school_block_and_libreoffice_computes_the_match(tmp_pat
     wb = openpyxl.load_workbook(applied)
     assert wb.sheetnames[: len(before)] == before and wb["參數"].sheet_state == "hidden"
     school = wb["基本資料"]
-    assert school.cell(computed.SCHOOL_ROW["所在縣市"], 2).value == "新北市"
-    assert school.cell(computed.SCHOOL_ROW["主管機關"], 2).value == "直轄市立"
+    assert school.cell(computed_school.SCHOOL_ROW["所在縣市"], 2).value == "新北市"
+    assert school.cell(computed_school.SCHOOL_ROW["主管機關"], 2).value == "直轄市立"
 
     file_repaired = repair_workbook(src, tmp_path / "file.xlsx") and tmp_path / "file.xlsx"
     out = lo.recalc([applied, file_repaired], tmp_path / "lo")

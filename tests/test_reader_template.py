@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from builders import filled_budget, filled_template
 
-from youzhi import computed, rollup
+from youzhi import computed_summaries, rollup
 from youzhi.calendar import Semester
 from youzhi.money import cell_to_yuan
 from youzhi.reader import read_budget
@@ -113,7 +113,7 @@ def test_repair_of_the_template_keeps_inputs_and_recalculates_clean(template_fil
     assert lo.error_cells(recalculated) == []
     values = lo.values(recalculated)
     budget = report.budget
-    for spec in computed.summary_sheets(budget):
+    for spec in computed_summaries.summary_sheets(budget):
         for cell in spec.cells:
             if cell.formula is not None and cell.style.startswith("money"):
                 assert cell_to_yuan(values[spec.name].get(cell.ref, 0)) == cell_to_yuan(cell.cached), cell.ref

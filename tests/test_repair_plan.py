@@ -17,7 +17,7 @@ from builders import filled_template
 from officialish import variant_workbook
 from remote_payload import formulas_from_xlsx
 
-from youzhi import computed
+from youzhi import cell_spec
 from youzhi import repair_plan as rp
 from youzhi.model import Semester
 from youzhi.reader import read_grids
@@ -108,7 +108,7 @@ def test_the_official_form_gets_the_school_block_and_our_template_only_its_formu
     assert [op.into for op in _ops(plan, rp.PutSheet)] == ["y-2", "y-3", "y-4"]  # nothing added
     school = _ops(plan, rp.SetCells, "基本資料")
     assert school and all(c.formula for c in school[0].cells)
-    tables = _ops(plan, rp.SetCells, computed.PARAM_NAME)  # the lookup tables, where our names point
+    tables = _ops(plan, rp.SetCells, cell_spec.PARAM_NAME)  # the lookup tables, where our names point
     assert tables and {c.value for c in tables[0].cells} >= {"講座鐘點費"}
     assert _ops(plan, rp.Names) == [] and _ops(plan, rp.Note) == []
 
@@ -138,7 +138,7 @@ def test_amounts_requested_for_a_code_without_a_y1_sheet_are_kept_on_the_y2_titl
 def test_titles_taken_by_the_school_get_a_youzhi_suffix_and_references_follow():
     assert rp.free_title(["參數"], "參數") == "參數(youzhi)"
     assert rp.free_title(["y-2"], "基本資料") == "基本資料"
-    spec = computed.SheetSpec("基本資料")
+    spec = cell_spec.SheetSpec("基本資料")
     spec.add(3, 2, formula="='y-2'!B5+'y-2'!C5")
     moved = rp.retarget(spec, "y-2", "表y-2")
     assert moved.cells[0].formula == "='表y-2'!B5+'表y-2'!C5"

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from officialish import variant_workbook
 
-from youzhi import computed
+from youzhi import computed_school
 from youzhi.money import cell_to_yuan
 from youzhi.repair import repair_workbook
 
@@ -35,8 +35,8 @@ def test_school_block_and_parameters_are_added_after_the_schools_sheets(repaired
     assert after["參數"].sheet_state == "hidden"
     assert {"yz_tier_grid", "yz_rate_table", "yz_counties"} <= set(after.defined_names)
     school = after["基本資料"]
-    assert school.cell(computed.SCHOOL_ROW["所在縣市"], 2).value == "新北市"
-    assert school.cell(computed.SCHOOL_ROW["主管機關"], 2).value == "直轄市立"
+    assert school.cell(computed_school.SCHOOL_ROW["所在縣市"], 2).value == "新北市"
+    assert school.cell(computed_school.SCHOOL_ROW["主管機關"], 2).value == "直轄市立"
 
 
 @pytest.mark.libreoffice
@@ -45,7 +45,7 @@ def test_libreoffice_computes_the_match_in_the_repaired_workbook(repaired, tmp_p
     out = lo.recalc([dest], tmp_path)[dest]
     assert lo.error_cells(out) == []
     cells = lo.values(out)["基本資料"]
-    row = computed.MATCH_ROW
+    row = computed_school.MATCH_ROW
     assert cells[f"B{row['財力級次']}"] == 2
     assert cells[f"B{row['最高補助比率']}"] == pytest.approx(0.85)
     assert cell_to_yuan(cells[f"B{row['教育部補助款']}"]) == 75134
@@ -64,11 +64,11 @@ def test_a_renamed_y2_is_what_the_school_block_refers_to(tmp_path):
     report = repair_workbook(src, dest)
     assert "表y-2 總表" in report.rebuilt
     formulas = openpyxl.load_workbook(dest)["基本資料"]
-    assert "'表y-2 總表'!" in formulas.cell(computed.MATCH_ROW["教育部補助款"], 2).value
+    assert "'表y-2 總表'!" in formulas.cell(computed_school.MATCH_ROW["教育部補助款"], 2).value
     out = lo.recalc([dest], tmp_path / "lo")[dest]
     assert lo.error_cells(out) == []
     cells = lo.values(out)["基本資料"]
-    assert cell_to_yuan(cells[f"B{computed.MATCH_ROW['應編配合款']}"]) == 13260
+    assert cell_to_yuan(cells[f"B{computed_school.MATCH_ROW['應編配合款']}"]) == 13260
 
 
 def test_totals_typed_over_y2_are_kept_in_comments(tmp_path):

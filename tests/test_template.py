@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from builders import filled_budget, filled_template, y2_figures
 
-from youzhi import computed, forms, rollup, tiers, y1form
+from youzhi import computed_school, forms, rollup, tiers, y1form
 from youzhi.calendar import Semester
 from youzhi.cli import main
 from youzhi.errors import YouzhiError
@@ -88,8 +88,8 @@ def test_formula_cells_locked_inputs_unlocked_sheets_protected(workbook):
     assert ws["A4"].protection.locked and ws["F21"].protection.locked  # header, 小計
     school = wb["基本資料"]
     for label in ("學校名稱", "主管機關", "所在縣市"):
-        assert school.cell(computed.SCHOOL_ROW[label], 2).protection.locked is False
-    assert school.cell(computed.MATCH_ROW["應編配合款"], 2).protection.locked
+        assert school.cell(computed_school.SCHOOL_ROW[label], 2).protection.locked is False
+    assert school.cell(computed_school.MATCH_ROW["應編配合款"], 2).protection.locked
     for ref, cell in ((c.coordinate, c) for row in wb["y-3"].iter_rows() for c in row):
         if cell.data_type == "f":
             assert cell.protection.locked, ref
@@ -167,7 +167,7 @@ def test_formulas_use_only_portable_functions(workbook):
                         r"'(?:[^']|'')*'|\"[^\"]*\"", "", cell.value
                     )  # without sheet names, strings
                     used.update(re.findall(r"([A-Z][A-Z0-9._]*)\(", bare))
-    # SUMPRODUCT is allowed since the y-2/y-3/y-4 figures look up written forms on 參數 (computed.py)
+    # SUMPRODUCT is allowed since the y-2/y-3/y-4 figures look up written forms on 參數 (computed_y1.py)
     assert used <= PORTABLE_FUNCTIONS and not used & {"OFFSET", "SUBTOTAL", "INDIRECT"}
     assert "SUMPRODUCT" in used
     assert {"SUM", "SUMIF", "IF", "COUNT", "ROUND", "ROUNDUP", "VLOOKUP", "IFERROR"} <= used
@@ -246,7 +246,7 @@ def test_cli_school_options_fill_the_school_block(tmp_path):
     assert main([*argv, "--subplans", "A-1,A-2,B,C", "-o", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
     info = wb["基本資料"]
-    values = [info.cell(computed.SCHOOL_ROW[k], 2).value for k in ("學校名稱", "主管機關", "所在縣市")]
+    values = [info.cell(computed_school.SCHOOL_ROW[k], 2).value for k in ("學校名稱", "主管機關", "所在縣市")]
     assert values == ["北市高中", "直轄市立", "臺北市"]
     assert "A-2(1-7月)" in wb.sheetnames and "D(8-12月)" not in wb.sheetnames
     assert wb["B(8-12月)"]["A1"].value.startswith("表y-1-1 北市高中優質化")

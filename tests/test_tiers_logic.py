@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 from builders import filled_budget
 
-from youzhi import computed, forms, rollup, tables, tiers
+from youzhi import computed_params, forms, rollup, tables, tiers
 from youzhi.calendar import Semester
 
 F, S = Semester.FIRST, Semester.SECOND
@@ -177,7 +177,7 @@ def test_rate_tables_are_keyed_by_academic_year(fixture_tables):
 
 
 def test_parameters_sheet_carries_the_dated_tables_of_the_year(fixture_tables):
-    spec, names = computed.param_sheet(_budget(203, "新竹縣", {("A", F): [_line(1, 1)]}))
+    spec, names = computed_params.param_sheet(_budget(203, "新竹縣", {("A", F): [_line(1, 1)]}))
     cells = {(c.row, c.col): c.value for c in spec.cells}
     assert cells[(1, 2)] == "財力級次（201–203年度）" and cells[(1, 3)] == "財力級次（204–206年度）"
     row_of = {cells[(r, 1)]: r for (r, c) in cells if c == 1}
@@ -186,7 +186,7 @@ def test_parameters_sheet_carries_the_dated_tables_of_the_year(fixture_tables):
     key = row_of["適用年度起"]
     assert (cells[(key, 2)], cells[(key, 3)]) == (201, 204)
     assert names["yz_tier_from"].endswith(f"!$B${key}:$C${key}")
-    single, _ = computed.param_sheet(_budget(202, "新竹縣", {("A", F): [_line(1, 1)]}))
+    single, _ = computed_params.param_sheet(_budget(202, "新竹縣", {("A", F): [_line(1, 1)]}))
     assert (1, 3) not in {(c.row, c.col) for c in single.cells if c.value}  # one table: one column
 
 

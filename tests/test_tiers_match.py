@@ -18,7 +18,7 @@ from builders import filled_budget
 from officialish import variant_workbook
 
 import validators
-from youzhi import computed, forms, template
+from youzhi import computed_school, forms, template
 from youzhi.calendar import Semester
 from youzhi.cli import main
 from youzhi.model import School
@@ -225,7 +225,9 @@ def test_yz501_quiet_when_the_split_match_is_budgeted(tmp_path):
 
 def _school_values(cells: dict) -> dict[str, list]:
     """{label: [B, C, D]} of the 基本資料 match block."""
-    return {label: [cells.get(f"{c}{row}") for c in "BCD"] for label, row in computed.MATCH_ROW.items()}
+    return {
+        label: [cells.get(f"{c}{row}") for c in "BCD"] for label, row in computed_school.MATCH_ROW.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -294,7 +296,7 @@ def test_template_formulas_give_the_hand_figures(recalculated, written, name):
     assert cell_to_yuan(got["已編配合款"][0]) == want["budgeted"]
     assert cell_to_yuan(got["教育部補助款"][0]) == sum(want["subsidies"])
     if want["split"]:
-        assert got["財力級次表"] == [computed.SPLIT_LABEL, "112–114年度", "115–117年度"]
+        assert got["財力級次表"] == [computed_school.SPLIT_LABEL, "112–114年度", "115–117年度"]
         assert [cell_to_yuan(v) for v in got["教育部補助款"][1:]] == want["subsidies"]
         assert [cell_to_yuan(v) for v in got["應編配合款"][1:]] == want["parts"]
         assert got["財力級次"][0] in (None, "")  # 3 and 1

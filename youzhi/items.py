@@ -1,7 +1,7 @@
 """What a y-1 line is: its standard item, the y-4 row it lands in, and its 經費來源.
 
 The single place that decides it; the reader, the roll-up, the validators, the add-in's UDFs and the
-formulas ``template``/``repair`` write (``youzhi.computed``) all use it, so they agree.
+formulas ``template``/``repair`` write (``youzhi.computed_y1``) all use it, so they agree.
 
 * ``identify(programme, year, category, written, purpose)`` → ``Identity``: the standard item (exactly
   as in the standards) or None, the y-4 row, the written name, and how it was matched.

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from youzhi import computed, forms
+from youzhi import cell_spec, forms
 from youzhi.a1 import get_column_letter as _letter
-from youzhi.computed import SheetSpec, Validation
+from youzhi.cell_spec import SheetSpec, Validation
 from youzhi.model import Budget, Problem
 from youzhi.money import parse_number, round_half_up
 from youzhi.sheets import SheetGrid, WorkbookGrids
@@ -39,12 +39,12 @@ DEFAULT_ROWS = 300
 LIST_COL = 12  # hidden list columns L…O: items, codes, 經常門/資本門, 請購/已支付
 MONEY_YUAN = "#,##0"
 
-# Styles of the execution-year sheets, registered next to computed.STYLES (read by every writer).
-computed.STYLES.setdefault("ledger_money", {**computed.STYLES["input_text"], "num_format": MONEY_YUAN})
-computed.STYLES.setdefault("ledger_date", {**computed.STYLES["input_text"], "num_format": "yyyy/mm/dd"})
-computed.STYLES.setdefault("yuan", {**computed.STYLES["cell"], "num_format": MONEY_YUAN})
-computed.STYLES.setdefault("yuan_bold", {**computed.STYLES["cell_bold"], "num_format": MONEY_YUAN})
-computed.STYLES.setdefault("input_yuan", {**computed.STYLES["school_input"], "num_format": MONEY_YUAN})
+# Styles of the execution-year sheets, registered next to cell_spec.STYLES (read by every writer).
+cell_spec.STYLES.setdefault("ledger_money", {**cell_spec.STYLES["input_text"], "num_format": MONEY_YUAN})
+cell_spec.STYLES.setdefault("ledger_date", {**cell_spec.STYLES["input_text"], "num_format": "yyyy/mm/dd"})
+cell_spec.STYLES.setdefault("yuan", {**cell_spec.STYLES["cell"], "num_format": MONEY_YUAN})
+cell_spec.STYLES.setdefault("yuan_bold", {**cell_spec.STYLES["cell_bold"], "num_format": MONEY_YUAN})
+cell_spec.STYLES.setdefault("input_yuan", {**cell_spec.STYLES["school_input"], "num_format": MONEY_YUAN})
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from youzhi import computed, forms, rollup, tranches
+from youzhi import a1, forms, rollup, tranches
 from youzhi.calendar import Semester, fiscal_year
 from youzhi.ledger import COL as LCOL
 from youzhi.ledger import LEDGER_NAME, Ledger
@@ -156,7 +156,7 @@ def flags(budget: Budget, ledger: Ledger, rows: list[SubPlanFigures], as_of: dat
     known = {r.code.upper() for r in rows}
     sheet = ledger.sheet or LEDGER_NAME
     for row in ledger.rows:
-        cell = f"{computed.get_column_letter(LCOL['amount'])}{row.row}"
+        cell = f"{a1.get_column_letter(LCOL['amount'])}{row.row}"
         if row.code not in known:
             out.append(Flag("ledger", f"子計畫「{row.code}」不在經費表中，未納入執行進度", sheet, cell))
         if row.category in forms.RECURRENT_CATEGORIES and row.capital:

@@ -8,8 +8,8 @@ next tranche test is exact: 執行 × 10 ≥ 已撥 × 7 (no float ratio compare
 
 from __future__ import annotations
 
-from youzhi import computed, forms
-from youzhi.computed import SheetSpec, quote_sheet
+from youzhi import a1, cell_spec, computed_summaries, computed_y1, forms
+from youzhi.cell_spec import SheetSpec, quote_sheet
 from youzhi.ledger import COL as LCOL
 from youzhi.ledger import DEFAULT_ROWS, FIRST_ROW, LEDGER_NAME
 from youzhi.model import Budget
@@ -27,22 +27,22 @@ WIDTHS = {1: 12, 2: 26, 3: 12, 4: 14, 5: 14, 6: 10, 7: 14, 8: 14, 9: 10, 10: 0, 
 HELPERS = ("概算表經常門(元)", "概算表資本門(元)")
 
 
-def approved_cells(budget: Budget, y2_name: str = computed.Y2_NAME) -> dict[str, str]:
+def approved_cells(budget: Budget, y2_name: str = cell_spec.Y2_NAME) -> dict[str, str]:
     """{code: reference of its y-2 核定金額 cell}, located in the y-2 spec (the sheet template and
     repair write)."""
-    spec = computed.y2_sheet(budget)
+    spec = computed_summaries.y2_sheet(budget)
     header = next((c for c in spec.cells if c.value == "核定金額"), None)
     if header is None:
         return {}
     return {
-        str(c.value): computed.ref(y2_name, header.col, c.row, absolute=True)
+        str(c.value): cell_spec.ref(y2_name, header.col, c.row, absolute=True)
         for c in spec.cells
         if c.col == 1 and c.row > header.row and isinstance(c.value, str)
     }
 
 
 def _ledger_range(col: str, last: int, sheet: str = LEDGER_NAME) -> str:
-    letter = computed.get_column_letter(LCOL[col])
+    letter = a1.get_column_letter(LCOL[col])
     return f"{quote_sheet(sheet)}!${letter}${FIRST_ROW}:${letter}${last}"
 
 
@@ -68,7 +68,7 @@ def progress_sheet(
     *,
     ledger_last: int | None = None,
     ledger_name: str = LEDGER_NAME,
-    y2_name: str = computed.Y2_NAME,
+    y2_name: str = cell_spec.Y2_NAME,
 ) -> SheetSpec:
     last = ledger_last or FIRST_ROW + DEFAULT_ROWS - 1
     s = SheetSpec(PROGRESS_NAME, column_widths=dict(WIDTHS), fit_height=0)
@@ -157,7 +157,7 @@ def _code_row(
         s.add(
             r,
             col,
-            formula=f"=ROUND({computed.total_expr(blocks, recurrent=recurrent)}*1000,0)",
+            formula=f"=ROUND({computed_y1.total_expr(blocks, recurrent=recurrent)}*1000,0)",
             cached=cached,
         )
     amount, code, kind = (_ledger_range(c, last, ledger) for c in ("amount", "code", "kind"))
@@ -170,7 +170,7 @@ def _code_row(
         (4, budget_formulas[0], fig.budget_recurrent, fig.spent_recurrent),
         (7, budget_formulas[1], fig.budget_capital, fig.spent_capital),
     ):
-        b, e = computed.get_column_letter(start), computed.get_column_letter(start + 1)
+        b, e = a1.get_column_letter(start), a1.get_column_letter(start + 1)
         s.add(r, start, formula=formula, cached=budgeted, style="yuan")
         used = f"=SUMIFS({amount},{code},$A{r})-{capital}" if start == 4 else f"={capital}"
         s.add(r, start + 1, formula=used, cached=spent, style="yuan")
@@ -196,7 +196,7 @@ def _total_row(s: SheetSpec, r: int, p: Progress) -> None:
         (4, p.total("budget_recurrent"), p.total("spent_recurrent")),
         (7, p.total("budget_capital"), p.total("spent_capital")),
     ):
-        b, e = computed.get_column_letter(start), computed.get_column_letter(start + 1)
+        b, e = a1.get_column_letter(start), a1.get_column_letter(start + 1)
         for col, cached in ((b, budgeted), (e, spent)):
             s.add(
                 r,
@@ -215,7 +215,7 @@ def _total_row(s: SheetSpec, r: int, p: Progress) -> None:
 
 
 def execution_sheets(
-    budget: Budget, ledger=None, *, paid: int | None = None, y2_name: str = computed.Y2_NAME
+    budget: Budget, ledger=None, *, paid: int | None = None, y2_name: str = cell_spec.Y2_NAME
 ) -> list[SheetSpec]:
     """支用明細 (empty, or as found) and 執行進度報告表 for a workbook (template or repair hook)."""
     from youzhi.ledger import Ledger, ledger_sheet
@@ -240,7 +240,7 @@ def add_execution_sheets(wb, path: str, budget: Budget, write) -> list[str]:
     from youzhi.sheets import load_grids
 
     grids = load_grids(path)
-    y2_name = summary_sheet_names(grids).get("y-2", computed.Y2_NAME)
+    y2_name = summary_sheet_names(grids).get("y-2", cell_spec.Y2_NAME)
     added = []
     for spec in execution_sheets(budget, read_ledger(grids), y2_name=y2_name):
         if spec.name in wb.sheetnames:

@@ -2,7 +2,7 @@
 
 What is rewritten (y-1 computed cells, y-2/y-3/y-4, 基本資料 / 參數, lookup tables, comments keeping
 typed values) is decided by ``repair_plan.plan``; this module loads the workbook, applies the plan with
-openpyxl (whole sheets get ``computed.STYLES``: fonts, borders, fills, number formats, print setup) and
+openpyxl (whole sheets get ``cell_spec.STYLES``: fonts, borders, fills, number formats, print setup) and
 saves it: atomically, with the package fixed up and the cached values of every formula written.
 
 openpyxl writes formulas without cached values, so ``add_cached_values`` puts them in and the output
@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from youzhi import computed, repair_plan
+from youzhi import cell_spec, repair_plan
 from youzhi.errors import UnreadableWorkbook, YouzhiError, reason_of
 from youzhi.model import Budget, School
 from youzhi.output import atomic_path, backup_names, make_backup, same_file  # noqa: F401
@@ -55,14 +55,14 @@ class RepairReport:
 
 
 class _Styles:
-    """``computed.STYLES`` keys → openpyxl style objects (built once per key)."""
+    """``cell_spec.STYLES`` keys → openpyxl style objects (built once per key)."""
 
     def __init__(self):
         self.cache: dict[str, dict] = {}
 
     def get(self, key: str) -> dict:
         if key not in self.cache:
-            d = computed.STYLES.get(key, computed.STYLES[""])
+            d = cell_spec.STYLES.get(key, cell_spec.STYLES[""])
             thin = Side(style="thin")
             fill = d.get("fill")
             self.cache[key] = {
@@ -162,7 +162,7 @@ def _clear(ws) -> dict:
     return comments
 
 
-def _write_spec(ws, spec: computed.SheetSpec, styles: _Styles, report: RepairReport) -> None:
+def _write_spec(ws, spec: cell_spec.SheetSpec, styles: _Styles, report: RepairReport) -> None:
     for col, width in spec.column_widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     for row, height in spec.row_heights.items():

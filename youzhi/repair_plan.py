@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from youzhi import computed
+from youzhi import cell_spec, computed_params, computed_school, computed_summaries, computed_y1
 from youzhi.a1 import get_column_letter
 from youzhi.model import Budget
 from youzhi.money import format_kiloyuan
@@ -39,12 +39,12 @@ Merge = tuple[int, int, int, int]
 @dataclass(frozen=True)
 class SetCells:
     sheet: str
-    cells: tuple[computed.CellSpec, ...]
+    cells: tuple[cell_spec.CellSpec, ...]
 
 
 @dataclass(frozen=True)
 class PutSheet:
-    spec: computed.SheetSpec
+    spec: cell_spec.SheetSpec
     into: str | None = None  # an existing sheet rebuilt in place; None: added after the last sheet
 
 
@@ -101,7 +101,7 @@ def plan(
         if block.layout is not None:
             _plan_y1(out, block, grids.sheet(block.sheet), merged.get(block.sheet, []))
     y2_title = _plan_summaries(out, budget, grids, titles)
-    school = retarget(computed.school_sheet(budget), computed.Y2_NAME, y2_title)
+    school = retarget(computed_school.school_sheet(budget), cell_spec.Y2_NAME, y2_title)
     params_added = _plan_school(out, budget, grids, school, titles)
     if not params_added:
         _plan_lookup_tables(out, budget, grids, titles)
@@ -150,7 +150,7 @@ def _plan_y1(out: Plan, block, grid: SheetGrid | None, merges: list[Merge]) -> N
     cols = block.layout.columns
     by_row = {line.row: line for line in block.lines}
     cells, at = [], len(out.ops)
-    for spec in computed.y1_cells(block):
+    for spec in computed_y1.y1_cells(block):
         where = f"{block.sheet}!{spec.ref}"
         if _inside(merges, spec.row, spec.col):
             out.skipped.append(where)
@@ -159,7 +159,7 @@ def _plan_y1(out: Plan, block, grid: SheetGrid | None, merges: list[Merge]) -> N
         if line is not None and spec.col == cols.total and line.computed_total is not None:
             quantity, price = _value(grid, spec.row, cols.quantity), _value(grid, spec.row, cols.unit_price)
             if not (_is_number(quantity) and _is_number(price)):
-                spec = replace(spec, formula=None, value=computed.money(line.computed_total), cached=None)
+                spec = replace(spec, formula=None, value=cell_spec.money(line.computed_total), cached=None)
                 out.text_lines.append(where)
         new = spec.cached if spec.formula else spec.value
         _keep_typed(out, block.sheet, spec.row, spec.col, _value(grid, spec.row, spec.col), new)
@@ -196,7 +196,7 @@ def _plan_summaries(out: Plan, budget: Budget, grids: WorkbookGrids, titles: lis
         kind = is_summary_sheet(grid)
         if kind and kind not in existing:
             existing[kind] = grid
-    specs = {s.name: s for s in computed.summary_sheets(budget)}
+    specs = {s.name: s for s in computed_summaries.summary_sheets(budget)}
     y2_title = ""
     for kind in SUMMARY_KINDS:
         grid = existing.get(kind)
@@ -219,7 +219,7 @@ def _plan_summaries(out: Plan, budget: Budget, grids: WorkbookGrids, titles: lis
     return y2_title
 
 
-def _keep_typed_numbers(out: Plan, grid: SheetGrid, spec: computed.SheetSpec) -> None:
+def _keep_typed_numbers(out: Plan, grid: SheetGrid, spec: cell_spec.SheetSpec) -> None:
     """A number typed on a rebuilt summary sheet that the sheet no longer shows there goes into a
     comment (on the top-left cell when the spot is now inside a merged range)."""
     shown = {(c.row, c.col): (c.cached if c.formula else c.value) for c in spec.cells}
@@ -249,11 +249,11 @@ def _note_orphan_requests(out: Plan, budget: Budget, title: str) -> None:
     out.note(title, 1, 1, "youzhi 修復前 y-2 另有下列代碼（無對應概算表）：" + "；".join(parts))
 
 
-def retarget(spec: computed.SheetSpec, old: str, new: str) -> computed.SheetSpec:
+def retarget(spec: cell_spec.SheetSpec, old: str, new: str) -> cell_spec.SheetSpec:
     """The same spec with references to sheet ``old`` pointing at ``new``."""
     if old == new:
         return spec
-    before, after = computed.quote_sheet(old) + "!", computed.quote_sheet(new) + "!"
+    before, after = cell_spec.quote_sheet(old) + "!", cell_spec.quote_sheet(new) + "!"
     cells = [
         replace(cs, formula=cs.formula.replace(before, after)) if cs.formula else cs for cs in spec.cells
     ]
@@ -263,23 +263,23 @@ def retarget(spec: computed.SheetSpec, old: str, new: str) -> computed.SheetSpec
 # --------------------------------------------------------------------------- 基本資料, 參數, lookup tables
 
 
-def _renamed(spec: computed.SheetSpec, title: str) -> computed.SheetSpec:
+def _renamed(spec: cell_spec.SheetSpec, title: str) -> cell_spec.SheetSpec:
     return replace(spec, name=title, cells=[replace(c, sheet=title) for c in spec.cells])
 
 
 def school_block(
-    budget: Budget, school: computed.SheetSpec, titles: list[str]
-) -> tuple[computed.SheetSpec, computed.SheetSpec, dict[str, str]]:
+    budget: Budget, school: cell_spec.SheetSpec, titles: list[str]
+) -> tuple[cell_spec.SheetSpec, cell_spec.SheetSpec, dict[str, str]]:
     """基本資料 and the hidden 參數 under titles free in ``titles``, and the names their formulas use."""
-    params, names = computed.param_sheet(budget)
-    param_title = free_title(titles, computed.PARAM_NAME)
-    if param_title != computed.PARAM_NAME:
-        before, after = computed.quote_sheet(computed.PARAM_NAME), computed.quote_sheet(param_title)
+    params, names = computed_params.param_sheet(budget)
+    param_title = free_title(titles, cell_spec.PARAM_NAME)
+    if param_title != cell_spec.PARAM_NAME:
+        before, after = cell_spec.quote_sheet(cell_spec.PARAM_NAME), cell_spec.quote_sheet(param_title)
         names = {k: v.replace(before, after) for k, v in names.items()}
     return _renamed(school, free_title(titles, SCHOOL_SHEET)), _renamed(params, param_title), names
 
 
-def _labels_in_place(grid: SheetGrid, spec: computed.SheetSpec) -> bool:
+def _labels_in_place(grid: SheetGrid, spec: cell_spec.SheetSpec) -> bool:
     labels = [(c.row, c.col, c.value) for c in spec.cells if c.col == 1 and isinstance(c.value, str)]
     return all(grid.text(r, c) == text for r, c, text in labels)
 
@@ -299,12 +299,12 @@ def _plan_school(out: Plan, budget: Budget, grids: WorkbookGrids, school, titles
     if _labels_in_place(grid, school):
         out.ops.append(SetCells(SCHOOL_SHEET, tuple(c for c in school.cells if c.formula is not None)))
         return False
-    params = grids.sheet(computed.PARAM_NAME)
+    params = grids.sheet(cell_spec.PARAM_NAME)
     ours = grid.text(1, 1).startswith("學校基本資料與配合款")
-    old_labels = all(grid.text(row, 1) == label for label, row in computed.SCHOOL_ROW.items())
+    old_labels = all(grid.text(row, 1) == label for label, row in computed_school.SCHOOL_ROW.items())
     if not (ours and old_labels and params is not None and params.hidden):
         return False
-    param_spec, names = computed.param_sheet(budget)
+    param_spec, names = computed_params.param_sheet(budget)
     for spec in (school, param_spec):
         out.ops.append(PutSheet(spec, into=spec.name))
         out.rebuilt.append(spec.name)
@@ -315,13 +315,13 @@ def _plan_school(out: Plan, budget: Budget, grids: WorkbookGrids, school, titles
 def _plan_lookup_tables(out: Plan, budget: Budget, grids: WorkbookGrids, titles: list[str]) -> None:
     """The lookup tables hold the item and 經費來源 forms this workbook's lines use: rewritten where our
     names point, else on a hidden sheet of their own with the names."""
-    refers = grids.names.get(computed.ITEM_TABLE_NAMES[0])
-    title = computed.table_sheet(refers) if refers else None
+    refers = grids.names.get(computed_y1.ITEM_TABLE_NAMES[0])
+    title = computed_y1.table_sheet(refers) if refers else None
     if title in titles:
-        cells, _ = computed.lookup_tables(budget, title)
+        cells, _ = computed_y1.lookup_tables(budget, title)
         out.ops.append(SetCells(title, tuple(replace(c, value=c.value or None) for c in cells)))
         return
-    spec, names = computed.lookup_sheet(budget, free_title(titles, computed.LOOKUP_SHEET))
+    spec, names = computed_y1.lookup_sheet(budget, free_title(titles, computed_y1.LOOKUP_SHEET))
     out.ops.append(PutSheet(spec))
     out.created.append(spec.name)
     titles.append(spec.name)

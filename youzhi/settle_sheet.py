@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from youzhi.computed import SheetSpec
+from youzhi.cell_spec import SheetSpec
 from youzhi.errors import YouzhiError
-from youzhi.ledger import computed as _styles  # noqa: F401  (registers the 元 styles)
+from youzhi.ledger import cell_spec as _styles  # noqa: F401  (registers the 元 styles)
 from youzhi.settle import SETTLE_NAME, Settlement
 
 HEADERS = (

@@ -1,4 +1,4 @@
-"""The clean template: one XlsxWriter workbook written from ``youzhi.computed`` specs.
+"""The clean template: one XlsxWriter workbook written from ``youzhi.cell_spec`` specs.
 
 ``build_budget`` lays out blank y-1 blocks (one per sub-plan per semester); ``write_template`` writes
 them, y-2/y-3/y-4, 基本資料, the hidden 參數 and ``_youzhi`` sheets, the defined names, drop-downs,
@@ -18,9 +18,9 @@ from pathlib import Path
 import xlsxwriter
 import xlsxwriter.worksheet
 
-from youzhi import computed, forms, items, tiers, y1form
+from youzhi import cell_spec, computed_params, computed_summaries, forms, items, tiers, y1form
 from youzhi.calendar import Semester
-from youzhi.computed import STYLES, CellSpec, SheetSpec
+from youzhi.cell_spec import STYLES, CellSpec, SheetSpec
 from youzhi.errors import YouzhiError
 from youzhi.model import BlockLayout, Budget, Line, School, SubPlanSheet
 from youzhi.money import to_yuan
@@ -139,7 +139,7 @@ PORTABLE_FUNCTIONS = frozenset(
         "SUM",
         "SUMIF",
         "SUMIFS",
-        "SUMPRODUCT",  # SUMPRODUCT(SUMIF(…, lookup table, …)*(…)): y-2/y-3/y-4 through 參數 (computed.py)
+        "SUMPRODUCT",  # SUMPRODUCT(SUMIF(…, lookup table, …)*(…)): y-2/y-3/y-4 through 參數 (computed_y1.py)
         "COUNT",
         "INDEX",
         "MATCH",
@@ -171,7 +171,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
 def _format(workbook: xlsxwriter.Workbook, cache: dict, key: str):
     if key not in cache:
         style = STYLES[key]
-        props = {"font_name": style.get("font", computed.FONT), "font_size": style.get("size", 12)}
+        props = {"font_name": style.get("font", cell_spec.FONT), "font_size": style.get("size", 12)}
         if style.get("bold"):
             props["bold"] = True
         if "num_format" in style:
@@ -332,20 +332,20 @@ def write_workbook(
     )
     workbook.set_calc_mode("auto")  # fullCalcOnLoad stays on (XlsxWriter's default)
     formats: dict = {}
-    summaries = computed.summary_sheets(budget)
+    summaries = computed_summaries.summary_sheets(budget)
     by_name = {s.name: s for s in summaries}
     ordered = [
-        by_name[computed.SCHOOL_NAME],
+        by_name[cell_spec.SCHOOL_NAME],
         *y1_sheets,
-        by_name[computed.Y2_NAME],
-        by_name[computed.Y3_NAME],
-        by_name[computed.Y4_NAME],
+        by_name[cell_spec.Y2_NAME],
+        by_name[cell_spec.Y3_NAME],
+        by_name[cell_spec.Y4_NAME],
         *extra,
-        by_name[computed.PARAM_NAME],
-        computed.fingerprint_sheet(budget, TEMPLATE_VERSION),
+        by_name[cell_spec.PARAM_NAME],
+        computed_params.fingerprint_sheet(budget, TEMPLATE_VERSION),
     ]
     for spec in ordered:
         write_sheet(workbook, spec, formats)
-    for name, refers_to in computed.defined_names(budget).items():
+    for name, refers_to in computed_params.defined_names(budget).items():
         workbook.define_name(name, refers_to)
     workbook.close()

@@ -1,7 +1,7 @@
 """The one door from a live Excel workbook (an ``xlwings.Book``) into youzhi.
 
 Reads build the same ``youzhi.sheets.WorkbookGrids`` as ``load_grids`` does for a file; writes
-take ``youzhi.computed`` specs, cell marks (fill + note) and plain tables. Every call works on
+take ``youzhi.cell_spec`` specs, cell marks (fill + note) and plain tables. Every call works on
 xlwings' desktop engines (Windows/macOS Excel) and on its remote engine (a book built from a
 client's JSON payload, where writes are recorded as actions): whatever the remote engine cannot
 read (formulas, fill colours, note text) is never needed for a decision here.
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from youzhi.a1 import get_column_letter
-from youzhi.computed import STYLES, CellSpec, SheetSpec
+from youzhi.cell_spec import STYLES, CellSpec, SheetSpec
 from youzhi.errors import YouzhiError
 from youzhi.sheets import SheetGrid, WorkbookGrids
 

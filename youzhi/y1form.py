@@ -3,7 +3,8 @@
 Title, 子計畫代碼, ``N會計年度概算表(8-12月)``, the header, (一)經常門 with 業務費 and 獎補助費 line rows and
 their 小計, 經常門小計, (二)資本門 with 設備及投資 rows, 資本門小計, ``N會計年度合計``, the signature line and
 the notes; drop-downs on 一級用途別, item and 經費來源; input cells unlocked; the computed cells from
-``computed.y1_cells``. ``y1_layout`` says where everything sits (the same ``BlockLayout`` the reader finds).
+``computed_y1.y1_cells``. ``y1_layout`` says where everything sits (the same ``BlockLayout`` the reader
+finds).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from decimal import Decimal
 
 from youzhi import forms
 from youzhi.calendar import Semester, fiscal_label, fiscal_year
-from youzhi.computed import SheetSpec, Validation, y1_cells
+from youzhi.cell_spec import SheetSpec, Validation
+from youzhi.computed_y1 import y1_cells
 from youzhi.model import BlockLayout, Columns, Line, RowSpan, SubPlanSheet
 from youzhi.money import yuan_to_cell
 
