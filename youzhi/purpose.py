@@ -38,11 +38,25 @@ def vocabulary() -> dict:
 def fold(text: object) -> str:
     """NFKC, lower case, 台→臺, ``2,000`` → ``2000``, every times sign → ``×``, numerals → digits."""
     t = unicodedata.normalize("NFKC", str(text or "")).lower().replace("台", "臺")
-    t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
-    signs = "|".join(re.escape(s) for s in vocabulary()["times"])
-    t = re.sub(rf"\s*(?:{signs})\s*(?=[\d{_numeral_chars()}])", "×", t)
-    t = re.sub(r"(?<![\d.])半(日|天)", r"1半\1", t)  # 半日 is a (half) day: one 日 for a per-day cap
+    thousands, times, half_day, _ = _fold_patterns()
+    t = thousands.sub("", t)
+    t = times.sub("×", t)
+    t = half_day.sub(r"1半\1", t)  # 半日 is a (half) day: one 日 for a per-day cap
     return _numerals(t)
+
+
+@cache
+def _fold_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """fold's patterns, compiled once from the vocabulary: thousands separators, times signs, 半日,
+    numerals before a unit word."""
+    signs = "|".join(re.escape(s) for s in vocabulary()["times"])
+    units = "|".join(re.escape(w) for w in _all_unit_words())
+    return (
+        re.compile(r"(?<=\d),(?=\d{3})"),
+        re.compile(rf"\s*(?:{signs})\s*(?=[\d{_numeral_chars()}])"),
+        re.compile(r"(?<![\d.])半(日|天)"),
+        re.compile(rf"([{_numeral_chars()}]{{1,3}})(?=(?:{units}))"),
+    )
 
 
 @cache
@@ -50,20 +64,18 @@ def _numeral_chars() -> str:
     return "".join(vocabulary()["numerals"])
 
 
+def _numeral_value(match: re.Match) -> str:
+    values = vocabulary()["numerals"]
+    chars = match.group(1)
+    if "十" in chars:
+        tens, _, ones = chars.partition("十")
+        return str((values.get(tens, 1) if tens else 1) * 10 + (values.get(ones, 0) if ones else 0))
+    return str(values[chars]) if len(chars) == 1 else chars
+
+
 def _numerals(text: str) -> str:
     """兩場 → 2場, 十二節 → 12節 (numerals standing before a unit word)."""
-    values = vocabulary()["numerals"]
-    units = "|".join(re.escape(w) for w in _all_unit_words())
-
-    def value(match: re.Match) -> str:
-        chars = match.group(1)
-        if "十" in chars:
-            tens, _, ones = chars.partition("十")
-            return str((values.get(tens, 1) if tens else 1) * 10 + (values.get(ones, 0) if ones else 0))
-        return str(values[chars]) if len(chars) == 1 else chars
-
-    pattern = rf"([{_numeral_chars()}]{{1,3}})(?=(?:{units}))"
-    return re.sub(pattern, value, text)
+    return _fold_patterns()[3].sub(_numeral_value, text)
 
 
 @cache
@@ -92,12 +104,17 @@ class Token:
     clause: int
 
 
+@cache
+def _token_pattern() -> re.Pattern:
+    units = "|".join(re.escape(w) for w in _all_unit_words())
+    return re.compile(rf"(?:每([^\d×{re.escape(CLAUSE_BREAKS)}]{{1,3}}?))?(\d+(?:\.\d+)?)\s*({units})")
+
+
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> tuple[Token, ...]:
     """Every "number + unit" of the purpose (prices in 元 are not tokens)."""
     folded = fold(text)
-    units = "|".join(re.escape(w) for w in _all_unit_words())
-    pattern = re.compile(rf"(?:每([^\d×{re.escape(CLAUSE_BREAKS)}]{{1,3}}?))?(\d+(?:\.\d+)?)\s*({units})")
+    pattern = _token_pattern()
     found = []
     clause = 0
     start = 0
@@ -214,17 +231,25 @@ def _from_purpose(text: str, unit: str, q: Fraction, cfg: dict) -> Count | None:
 def stated_price(text: str, dim: str) -> Fraction | None:
     """A price the purpose states per one ``dim`` (時薪235元 → 235 for "hour")."""
     folded = fold(text)
-    for word, meaning in sorted(vocabulary()["price_words"].items(), key=lambda kv: -len(kv[0])):
-        if meaning != dim:
-            continue
-        m = re.search(re.escape(word) + r"[^\d元，,；;。]{0,3}?(\d+(?:\.\d+)?)\s*元", folded)
-        if m:
-            return Fraction(m.group(1))
-    for word in vocabulary()["dimensions"].get(dim, ()):
-        m = re.search(r"(\d+(?:\.\d+)?)\s*元\s*/\s*" + re.escape(word), folded)
+    if "元" not in folded:
+        return None
+    for pattern in _price_patterns(dim):
+        m = pattern.search(folded)
         if m:
             return Fraction(m.group(1))
     return None
+
+
+@cache
+def _price_patterns(dim: str) -> tuple[re.Pattern, ...]:
+    """stated_price's patterns for ``dim``, in the order they are tried (longest price word first)."""
+    out = []
+    for word, meaning in sorted(vocabulary()["price_words"].items(), key=lambda kv: -len(kv[0])):
+        if meaning == dim:
+            out.append(re.compile(re.escape(word) + r"[^\d元，,；;。]{0,3}?(\d+(?:\.\d+)?)\s*元"))
+    for word in vocabulary()["dimensions"].get(dim, ()):
+        out.append(re.compile(r"(\d+(?:\.\d+)?)\s*元\s*/\s*" + re.escape(word)))
+    return tuple(out)
 
 
 def loaded_pay(text: str) -> bool:

@@ -88,14 +88,15 @@ def _verdict(value: PerUnit, limit) -> str:
     return "over" if value.low > limit else "unclear"
 
 
-def _capped(rule, line, value: PerUnit, cap, per: str, over: str, **extra) -> list:
-    """A warning asking for the breakdown when unclear, the rule's finding (``over``) when provable."""
+def _capped(rule, line, value: PerUnit, cap, per: str, over, **extra) -> list:
+    """A warning asking for the breakdown when unclear, the rule's finding when provable (its message
+    ``over()``: written only then, most lines being within their caps)."""
     verdict = _verdict(value, cap)
     if verdict == "unclear":
         return [_ask(rule, line, value, int(cap), per)]
     if verdict == "over":
         where = cell(line, "unit_price")
-        return [finding(rule, line.sheet, where, over, value=plain(value.low), **extra)]
+        return [finding(rule, line.sheet, where, over(), value=plain(value.low), **extra)]
     return []
 
 
@@ -150,9 +151,12 @@ def unit_cap(rule, line, env):
     value = per_unit(line, env, per)
     if limit is None or value is None:
         return
-    where = say(rule, "case", case=case) if case else ""
-    msg = say(rule, price_text=_price_text(rule, line, value, per), case=where, limit=limit)
-    yield from _capped(rule, line, value, limit, per, msg, limit=limit)
+
+    def over() -> str:
+        where = say(rule, "case", case=case) if case else ""
+        return say(rule, price_text=_price_text(rule, line, value, per), case=where, limit=limit)
+
+    yield from _capped(rule, line, value, limit, per, over, limit=limit)
 
 
 def purpose_silent(rule, line, env):
@@ -175,8 +179,11 @@ def unit_range(rule, line, env):
         return
     low = rule.params.get("minimum", 0)
     band = say(rule, "band", minimum=low, limit=rule.limit)
-    msg = say(rule, price_text=_price_text(rule, line, value, per), limit=rule.limit, band=band)
-    found = _capped(rule, line, value, rule.limit, per or "人次", msg)
+
+    def over() -> str:
+        return say(rule, price_text=_price_text(rule, line, value, per), limit=rule.limit, band=band)
+
+    found = _capped(rule, line, value, rule.limit, per or "人次", over)
     yield from found
     if not found and 0 < value.high < low:
         most = PerUnit(value.high, value.high, value.how)
@@ -221,8 +228,12 @@ def hourly_wage(rule, line, env):
         severity = "warning"
     else:
         period = say(rule, "period", **when)
-    msg = say(rule, wage_text=_wage_text(rule, line, value), period=period, cap=yuan_text(cap), note=note)
-    found = _capped(rule, line, value, cap, "小時", msg, limit=plain(cap), severity=severity)
+
+    def over() -> str:
+        wage_text = _wage_text(rule, line, value)
+        return say(rule, wage_text=wage_text, period=period, cap=yuan_text(cap), note=note)
+
+    found = _capped(rule, line, value, cap, "小時", over, limit=plain(cap), severity=severity)
     yield from found
     if not found and 0 < value.high < wage.hourly:
         lowest = PerUnit(value.high, value.high, value.how)
@@ -247,5 +258,8 @@ def equipment_cap(rule, line, env):
     value = per_unit(line, env, per)
     if value is None:
         return
-    msg = say(rule, price_text=_price_text(rule, line, value, per), title=rule.title)
-    yield from _capped(rule, line, value, rule.limit, per or "件", msg)
+
+    def over() -> str:
+        return say(rule, price_text=_price_text(rule, line, value, per), title=rule.title)
+
+    yield from _capped(rule, line, value, rule.limit, per or "件", over)
