@@ -11,6 +11,9 @@ MARKERS = {
     "y-3": ("表y-3", "經費編列檢核表"),
     "y-4": ("表y-4", "經常門經費項目彙計表"),
 }
+# Every marker holds one of these: a cell with neither is no title (tested before the markers).
+_MARKER_CHARS = ("y", "經")
+assert all(any(c in m for c in _MARKER_CHARS) for ms in MARKERS.values() for m in ms)
 _TITLE_ROWS = 6  # a summary's title sits in its first rows
 MAX_ROWS, MAX_COLS = 120, 30  # how much of a summary sheet its labels are looked for in
 _SOURCE_WORDS = (
@@ -40,6 +43,8 @@ def _kind(grid) -> str | None:
         for value in row:
             if isinstance(value, str) and value:
                 t = compact(value)
+                if "y" not in t and "經" not in t:
+                    continue
                 for key, markers in MARKERS.items():
                     if any(m in t for m in markers) and "y-1" not in t:
                         return key

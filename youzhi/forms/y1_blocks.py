@@ -137,7 +137,7 @@ def header_rows(grid: SheetGrid) -> list[tuple[int, Columns]]:
     found = []
     for r, row in enumerate(grid.rows, start=1):
         # cheap test first: a header row has a cell that is exactly (or starts with) 數量
-        if not any("數量" in v for v in row if v.__class__ is str):
+        if not any(row) or not any("數量" in v for v in row if v.__class__ is str):
             continue
         columns = header_columns(row)
         if columns is not None:
