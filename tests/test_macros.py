@@ -195,6 +195,16 @@ def test_on_save_never_raises(faulty, monkeypatch):
     assert [a["func"] for a in actions(book)] == ["alert"]
 
 
+def test_on_save_without_a_caller_is_silent(monkeypatch):
+    """The entry point's own step (``xw.Book.caller()``) failing must not stop the save either."""
+
+    def no_caller():
+        raise RuntimeError("no calling workbook")
+
+    monkeypatch.setattr(macros, "_book", no_caller)
+    assert macros.on_save() == ""
+
+
 @pytest.mark.libreoffice
 def test_repair_rewrites_formulas_that_libreoffice_agrees_with(tmp_path):
     import lo
