@@ -21,7 +21,8 @@ from remote_payload import actions, apply_actions, enable_remote_engine, payload
 
 import macros
 from validators.finding import SEVERITY_RANK
-from youzhi import annotate, cli, rollup
+from youzhi import addin_files, annotate, cli, rollup
+from youzhi import addin_ribbon as ribbon
 from youzhi.calendar import Semester
 from youzhi.reader import read_budget
 from youzhi.template import write_template
@@ -72,8 +73,8 @@ def test_check_marks_every_finding_and_writes_the_result_sheet(faulty):
     assert any(f.rule == "YZ101" and f.cell == "G7" for f in expected)
 
     fills = {(a["sheet_position"], _cell(a)): a["args"][0] for a in actions(book, "setRangeColor")}
-    assert fills[(0, "E6")] == macros.FILLS["error"]
-    assert fills[(0, "G7")] == macros.FILLS["error"]
+    assert fills[(0, "E6")] == ribbon.FILLS["error"]
+    assert fills[(0, "G7")] == ribbon.FILLS["error"]
     filled = {(f.sheet, f.cell) for f in expected if f.cell and f.severity in ("error", "warning")}
     assert len(fills) == len(filled)
 
@@ -83,7 +84,7 @@ def test_check_marks_every_finding_and_writes_the_result_sheet(faulty):
     assert "說明用途" in notes[(0, "$G$7")]
 
     added = actions(book, "addSheet")
-    assert [a["args"][1] for a in added] == [macros.RESULT_SHEET]
+    assert [a["args"][1] for a in added] == [ribbon.RESULT_SHEET]
     table = actions(book, "setValues")[-1]["values"]
     assert table[0] == [*annotate.RESULT_HEADER, "標示", "原底色"]
     rows = table[1:]
@@ -114,7 +115,7 @@ def test_check_then_clear_restores_the_workbook(faulty, tmp_path):
     import openpyxl
 
     wb = openpyxl.load_workbook(restored)
-    assert macros.RESULT_SHEET not in wb.sheetnames
+    assert ribbon.RESULT_SHEET not in wb.sheetnames
     ws = wb.worksheets[0]
     assert ws["E6"].comment is None and ws["G7"].comment is None
     assert ws["E6"].fill.fill_type is None
@@ -149,7 +150,7 @@ def test_checking_twice_replaces_the_first_marks(faulty, tmp_path):
     funcs = [a["func"] for a in actions(book)]
     assert funcs.index("sheetDelete") < funcs.index("addSheet")  # old result sheet out first
     assert funcs.index("deleteNote") < funcs.index("addNote")
-    assert [a["args"][1] for a in actions(book, "addSheet")] == [macros.RESULT_SHEET]
+    assert [a["args"][1] for a in actions(book, "addSheet")] == [ribbon.RESULT_SHEET]
 
 
 def test_clear_marks_without_a_check_changes_nothing(faulty):
@@ -188,10 +189,20 @@ def test_on_save_never_raises(faulty, monkeypatch):
     def broken(*args):
         raise RuntimeError("規則表損毀")
 
-    monkeypatch.setattr(macros, "_checked", broken)
+    monkeypatch.setattr(ribbon, "checked", broken)
     message = macros.on_save()
     assert message == "存檔前檢核未能完成（檔案照常儲存）：規則表損毀"
     assert [a["func"] for a in actions(book)] == ["alert"]
+
+
+def test_on_save_without_a_caller_is_silent(monkeypatch):
+    """The entry point's own step (``xw.Book.caller()``) failing must not stop the save either."""
+
+    def no_caller():
+        raise RuntimeError("no calling workbook")
+
+    monkeypatch.setattr(macros, "_book", no_caller)
+    assert macros.on_save() == ""
 
 
 @pytest.mark.libreoffice
@@ -257,7 +268,7 @@ def test_batch_checks_a_folder_and_writes_the_report(tmp_path):
     (folder / "損毀.xlsx").write_bytes(b"not a workbook")
     book = remote_book(folder / "甲校.xlsx")
     message = macros.batch(str(folder))
-    report = folder / macros.BATCH_REPORT
+    report = folder / addin_files.BATCH_REPORT
     assert report.exists() and message == f"已檢核 3 個檔案，報告寫在「{report}」。"
     assert actions(book, "alert")[0]["args"][0] == message
     import openpyxl

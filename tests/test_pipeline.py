@@ -20,6 +20,7 @@ from officialish import official_workbook
 from remote_payload import actions, remote_book
 
 import macros
+from youzhi import addin_ribbon as ribbon
 from youzhi import batch, cli, pipeline
 from youzhi.calendar import Semester
 from youzhi.errors import UnreadableWorkbook
@@ -66,7 +67,7 @@ def _addin(path) -> list[tuple]:
     book = remote_book(path)
     macros.check()
     rows = actions(book, "setValues")[-1]["values"][1:]
-    labels = {label: severity for severity, label in macros.SEVERITY_LABELS.items()}
+    labels = {label: severity for severity, label in ribbon.SEVERITY_LABELS.items()}
     return [_key(r[1], labels[r[0]], r[2], r[3], r[4]) for r in rows if r[1]]
 
 

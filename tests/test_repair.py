@@ -154,7 +154,14 @@ def test_cli_output_and_in_place(tmp_path, capsys):
     out = tmp_path / "out.xlsx"
     assert main(["repair", str(src), "-o", str(out)]) == 0
     assert src.read_bytes() == original and out.exists()
-    assert "已修復" in capsys.readouterr().out
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("已修復")
+    # each non-empty list of the report on its own line, in order; the empty ones (text, merged) not at all
+    assert lines[2:5] == [
+        "  重建彙總表：y-2、y-3、y-4",
+        "  新增工作表：基本資料、參數",
+        "  原本手填的數字已改為公式，原值保留在儲存格註解：B(8-12月)!F6、B(8-12月)!F12",
+    ]
     assert main(["repair", str(src), "--in-place"]) == 0
     backup = tmp_path / "typed-totals.xlsx.bak"
     assert backup.read_bytes() == original

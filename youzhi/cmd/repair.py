@@ -42,18 +42,16 @@ def run(args: argparse.Namespace) -> int:
     budget = report.budget
     print(f"已修復：{where}")
     print(f"  y-1 概算表 {len(budget.sheets)} 張，重寫計算儲存格 {report.y1_cells} 格（總價、小計、合計）")
-    if report.rebuilt:
-        print(f"  重建彙總表：{'、'.join(report.rebuilt)}")
-    if report.created:
-        print(f"  新增工作表：{'、'.join(report.created)}")
-    if report.text_lines:
-        print(f"  數量或單價為文字，總價以數值寫入：{'、'.join(report.text_lines)}")
-    if report.typed_kept:
-        print(f"  原本手填的數字已改為公式，原值保留在儲存格註解：{'、'.join(report.typed_kept)}")
-    if report.cleaned:
-        print(f"  已移除控制字元（不可見字元）：{'、'.join(report.cleaned)}")
-    if report.skipped:
-        print(f"  位於合併儲存格內、未改寫：{'、'.join(report.skipped)}")
+    for label, cells in (
+        ("重建彙總表", report.rebuilt),
+        ("新增工作表", report.created),
+        ("數量或單價為文字，總價以數值寫入", report.text_lines),
+        ("原本手填的數字已改為公式，原值保留在儲存格註解", report.typed_kept),
+        ("已移除控制字元（不可見字元）", report.cleaned),
+        ("位於合併儲存格內、未改寫", report.skipped),
+    ):
+        if cells:
+            print(f"  {label}：{'、'.join(cells)}")
     if report.drawings:
         print(
             f"  注意：原檔含圖片、圖表或圖案（{len(report.drawings)} 個），修復後的檔案可能未保留，請開啟核對"
