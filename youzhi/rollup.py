@@ -71,8 +71,29 @@ class Y4Row:
     ratio: Fraction | None  # amount / 經常門總計 of that column; None when that total is 0
 
 
-def _sum(lines, *, recurrent: bool | None = None) -> int:
-    return sum(line.amount for line in lines if recurrent is None or line.recurrent is recurrent)
+Key = tuple[int, str, str, bool]  # (會計年度, 子計畫代碼, 經費來源, 經常門?)
+
+
+def amounts(budget: Budget) -> dict[Key, int]:
+    """元 per (會計年度, 子計畫代碼, 經費來源, 經常門?), in one pass over the lines: every y-2 / y-3
+    figure and total is a sum of these."""
+    out: dict[Key, int] = defaultdict(int)
+    for sheet in budget.sheets:
+        fy, code = sheet.fiscal_year, sheet.code
+        for line in sheet.lines:
+            out[(fy, code, line.source, line.recurrent)] += line.amount
+    return out
+
+
+def _total(found: dict[Key, int], *, code=None, fiscal_year=None, source=None, recurrent=None) -> int:
+    return sum(
+        amount
+        for (fy, c, s, r), amount in found.items()
+        if (fiscal_year is None or fy == fiscal_year)
+        and (code is None or c == code)
+        and (source is None or s == source)
+        and (recurrent is None or r is recurrent)
+    )
 
 
 def lines_of(budget: Budget, *, code: str | None = None, fiscal_year: int | None = None) -> list[Line]:
@@ -86,16 +107,16 @@ def lines_of(budget: Budget, *, code: str | None = None, fiscal_year: int | None
 
 def y2(budget: Budget) -> list[Y2Row]:
     """One row per sub-plan code, then 小計 (y-2 經費編列總表)."""
+    found = amounts(budget)
     rows = []
     for code in codes(budget):
-        lines = lines_of(budget, code=code)
-        by_source = {s: _sum(ln for ln in lines if ln.source == s) for s in forms.SOURCES}
+        by_source = {s: _total(found, code=code, source=s) for s in forms.SOURCES}
         rows.append(
             Y2Row(
                 code,
                 by_source,
-                _sum(lines, recurrent=True),
-                _sum(lines, recurrent=False),
+                _total(found, code=code, recurrent=True),
+                _total(found, code=code, recurrent=False),
                 budget.applied.get(code),
                 budget.approved.get(code),
             )
@@ -113,28 +134,27 @@ def y2(budget: Budget) -> list[Y2Row]:
 
 def y3(budget: Budget) -> list[Y3Row]:
     """Per fiscal year × code × source: 經常門 and 資本門 (y-3 經費編列檢核表), zeros included."""
-    rows = []
-    for fy in budget.fiscal_years:
-        for code in codes(budget):
-            lines = lines_of(budget, code=code, fiscal_year=fy)
-            for source in forms.SOURCES:
-                chosen = [ln for ln in lines if ln.source == source]
-                rows.append(
-                    Y3Row(fy, code, source, _sum(chosen, recurrent=True), _sum(chosen, recurrent=False))
-                )
-    return rows
+    found = amounts(budget)
+    return [
+        Y3Row(
+            fy, code, source, found.get((fy, code, source, True), 0), found.get((fy, code, source, False), 0)
+        )
+        for fy in budget.fiscal_years
+        for code in codes(budget)
+        for source in forms.SOURCES
+    ]
 
 
 def recurrent_total(budget: Budget, fiscal_year: int | None = None) -> int:
-    return _sum(lines_of(budget, fiscal_year=fiscal_year), recurrent=True)
+    return _total(amounts(budget), fiscal_year=fiscal_year, recurrent=True)
 
 
 def capital_total(budget: Budget, fiscal_year: int | None = None) -> int:
-    return _sum(lines_of(budget, fiscal_year=fiscal_year), recurrent=False)
+    return _total(amounts(budget), fiscal_year=fiscal_year, recurrent=False)
 
 
 def grand_total(budget: Budget, fiscal_year: int | None = None) -> int:
-    return _sum(lines_of(budget, fiscal_year=fiscal_year))
+    return _total(amounts(budget), fiscal_year=fiscal_year)
 
 
 def ratio(part: int, whole: int) -> Fraction | None:
@@ -144,8 +164,9 @@ def ratio(part: int, whole: int) -> Fraction | None:
 
 def capital_ratio(budget: Budget) -> tuple[Fraction | None, Fraction | None]:
     """y-3 經資門比例: (經常門 / 全學年合計, 資本門 / 全學年合計)."""
-    total = grand_total(budget)
-    return ratio(recurrent_total(budget), total), ratio(capital_total(budget), total)
+    found = amounts(budget)
+    total = _total(found)
+    return ratio(_total(found, recurrent=True), total), ratio(_total(found, recurrent=False), total)
 
 
 def y4_row(budget: Budget, line: Line) -> str | None:
@@ -155,13 +176,27 @@ def y4_row(budget: Budget, line: Line) -> str | None:
     return items.y4_row(budget.programme, budget.academic_year, line.category, line.raw_item or line.item)
 
 
+def _item_amounts(budget: Budget) -> dict[tuple[int, str | None], int]:
+    """Recurrent 元 per (會計年度, y-4 row), in one pass over the lines."""
+    out: dict[tuple[int, str | None], int] = defaultdict(int)
+    for sheet in budget.sheets:
+        for line in sheet.lines:
+            if line.recurrent:
+                out[(sheet.fiscal_year, y4_row(budget, line))] += line.amount
+    return out
+
+
+def _item_totals(found: dict[tuple[int, str | None], int], fiscal_year: int | None) -> dict[str | None, int]:
+    totals: dict[str | None, int] = defaultdict(int)
+    for (fy, row), amount in found.items():
+        if fiscal_year is None or fy == fiscal_year:
+            totals[row] += amount
+    return dict(totals)
+
+
 def item_totals(budget: Budget, fiscal_year: int | None = None) -> dict[str, int]:
     """Recurrent money per y-4 row (a standard item, or OTHER_ITEMS)."""
-    totals: dict[str, int] = defaultdict(int)
-    for line in lines_of(budget, fiscal_year=fiscal_year):
-        if line.recurrent:
-            totals[y4_row(budget, line)] += line.amount
-    return dict(totals)
+    return _item_totals(_item_amounts(budget), fiscal_year)
 
 
 def y4(budget: Budget) -> list[Y4Row]:
@@ -171,10 +206,11 @@ def y4(budget: Budget) -> list[Y4Row]:
     alias); the others are summed into ``OTHER_ITEMS``, so the rows always add up to 經常門總計.
     """
     standard = forms.recurrent_items(budget.programme, budget.academic_year)
+    found = _item_amounts(budget)
     rows = []
     for fy in (*budget.fiscal_years, None):
-        totals = item_totals(budget, fy)
-        whole = recurrent_total(budget, fy)
+        totals = _item_totals(found, fy)
+        whole = sum(totals.values())  # 經常門總計 of the column: every recurrent line lands in a row
         for item in standard:
             amount = totals.get(item, 0)
             rows.append(Y4Row(fy, item, amount, ratio(amount, whole)))
