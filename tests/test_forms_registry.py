@@ -163,3 +163,19 @@ def test_adding_a_form_is_one_module_and_one_registry_line(tmp_path, monkeypatch
 def test_summary_names(name):
     grid = type("G", (), {"name": name, "rows": []})()
     assert registry.summary_kind(grid) == "y-2"
+
+
+def test_a_workbook_is_classified_once_and_again_when_a_sheet_changes():
+    grids = load_grids(EXAMPLE)
+    first = registry.classify(grids)
+    assert registry.classify(grids) == first  # kept: the answer is the same, not worked out again
+    assert registry.classify(grids) is not first  # a copy: a caller may change its lists
+    y2_grid = registry.summary_sheets(grids)["y-2"]
+    assert y2_grid.name == "y-2"
+    # a sheet replaced (as repair's plan does with dataclasses.replace) is recognised afresh
+    grids.sheets[grids.sheets.index(y2_grid)] = dataclasses.replace(y2_grid, name="備註", rows=[[None] * 5])
+    assert "y-2" not in registry.classify(grids) and "y-2" not in registry.summary_sheets(grids)
+    # and new rows given to the same sheet object too
+    y3_grid = registry.summary_sheets(grids)["y-3"]
+    y3_grid.name, y3_grid.rows = "備註2", [[None] * 5]
+    assert "y-3" not in registry.classify(grids)

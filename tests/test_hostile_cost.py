@@ -209,3 +209,23 @@ def test_no_python_traceback_even_on_a_bug(good, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("錯誤：") and "Traceback" not in err and "ZeroDivision" not in err
     assert os.environ.get("YOUZHI_DEBUG") is None
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="XFD1048576">',
+        b"<c r='XFD1048576'>",
+        b'<c r  ="XFD1048576">',
+        b'<c\tr="XFD1048576">',
+        b'<c r= "XFD1048576">',
+        b'<c r\n="XFD1048576">',
+    ],
+    ids=["plain", "single-quotes", "two-spaces", "tab-before", "space-after", "newline"],
+)
+def test_the_bound_sees_a_far_cell_however_its_reference_is_spelt(cell):
+    head = b'<worksheet xmlns="http://x" xmlns:r="http://y"><dimension ref="A1"/><sheetData><row r="1">'
+    xml = head + cell + b"<v>1</v></c></row></sheetData></worksheet>"
+    assert area_bound(xml) > CELL_BUDGET
+    near = head + b'<c r="B2"><v>1</v></c></row></sheetData></worksheet>'
+    assert area_bound(near) <= CELL_BUDGET  # the root's xmlns:r="http…" is no cell reference
