@@ -257,14 +257,15 @@ def _temp_bytes(root: int, tmp: Path) -> int:
     return sum(seen.values())
 
 
-def run_batch(folder: Path, jobs: int, out: Path) -> dict:
+def run_batch(folder: Path, jobs: int, out: Path, code: Path = ROOT) -> dict:
+    """``youzhi batch`` as a subprocess, with the ``youzhi`` package of ``code`` (a checkout)."""
     command = [sys.executable, "-m", "youzhi.cli", "batch", str(folder), "-o", str(out), "--no-progress"]
-    command += ["--jobs", str(jobs)]
+    command += ["--jobs", str(jobs), "--force"]
     tmp = Path(tempfile.mkdtemp(prefix="youzhi-bench-tmp-"))
     env = {**os.environ, "TMPDIR": str(tmp)}
     cpu_before = _cpu_children()
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(command, cwd=code, stderr=subprocess.PIPE, text=True, env=env)
     peak = disk = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss(process.pid))
@@ -302,15 +303,22 @@ def main() -> None:
     parser.add_argument("--bases", type=int, default=24, help="distinct generated workbooks")
     parser.add_argument("--keep", type=Path, help="generate into this (new) folder and keep it")
     parser.add_argument("--repeat", type=int, default=2, help="timed runs of each step; the fastest is shown")
+    parser.add_argument("--corpus", type=Path, help="use the workbooks a --keep run left here (kept)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also run the batch with the code of this checkout (a git worktree of an earlier commit) "
+        "on the same files in the same run: before / after",
+    )
     args = parser.parse_args()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="youzhi-bench-"))
+    folder = args.corpus or args.keep or Path(tempfile.mkdtemp(prefix="youzhi-bench-"))
     out = None
     try:
         start = time.perf_counter()
-        files = generate(folder, args.n, args.bases)
+        files = sorted(args.corpus.rglob("*.xlsx")) if args.corpus else generate(folder, args.n, args.bases)
         size = sum(p.stat().st_size for p in files) / len(files) / 1024
         took = time.perf_counter() - start
-        print(f"generated {len(files)} workbooks ({args.bases} distinct, mean {size:.0f} KB) "
+        print(f"{'found' if args.corpus else 'generated'} {len(files)} workbooks (mean {size:.0f} KB) "
               f"in {took:.1f} s; {os.cpu_count()} CPUs, --jobs {args.jobs}")  # fmt: skip
         raw_read(str(files[0]))  # warm the import
         raw1, raw1_cpu = max(raw_rate(files, 1) for _ in range(args.repeat))
@@ -321,7 +329,12 @@ def main() -> None:
         out = Path(tempfile.mkdtemp(prefix="youzhi-bench-report-"))  # outside the inputs
         quarter = _fastest(args.repeat, lambda: run_batch(folder / "part0", args.jobs, out / "quarter.xlsx"))
         full = _fastest(args.repeat, lambda: run_batch(folder, args.jobs, out / "full.xlsx"))
-        for label, count, res in (("N/4", len(files) // 4, quarter), ("N", len(files), full)):
+        runs = [("N/4", len(files) // 4, quarter), ("N", len(files), full)]
+        if args.baseline:  # the same files, the same --jobs, the same run: only the code differs
+            before = lambda: run_batch(folder, args.jobs, out / "base.xlsx", args.baseline)  # noqa: E731
+            base = _fastest(args.repeat, before)
+            runs.append((f"N with {args.baseline.name}", len(files), base))
+        for label, count, res in runs:
             rate = count / res["seconds"]
             print(f"youzhi batch {label:>3} = {count:5d} files: {res['seconds']:6.2f} s wall, "
                   f"{rate:7.1f} files/s = {rate / rawj:.2f}× raw at {args.jobs} processes "
@@ -337,7 +350,7 @@ def main() -> None:
         print(f"report size: {(out / 'full.xlsx').stat().st_size / 2**20:.1f} MB; "
               f"load average during the run: {os.getloadavg()[0]:.2f}")  # fmt: skip
     finally:
-        if not args.keep:
+        if not (args.keep or args.corpus):
             shutil.rmtree(folder, ignore_errors=True)
         if out is not None:
             shutil.rmtree(out, ignore_errors=True)
