@@ -20,7 +20,8 @@ from officialish import official_workbook
 from youzhi.errors import UnreadableWorkbook
 from youzhi.reader import read_budget
 from youzhi.repair import repair_workbook
-from youzhi.sheets import UNCACHED, display_name, load_grids, scan_formula_cells
+from youzhi.sheets import display_name, load_grids
+from youzhi.xlsx_scan import UNCACHED, scan_formula_cells
 
 ENGINES = ["calamine", "openpyxl"]
 

@@ -13,7 +13,7 @@ from officialish import variant_workbook
 
 from validators import summaries
 from youzhi import cli
-from youzhi.forms import registry, y2
+from youzhi.forms import registry, summary, y2, y3, y4
 from youzhi.forms.cells import Reading
 from youzhi.ledger import LEDGER_NAME
 from youzhi.model import Budget
@@ -46,6 +46,16 @@ def test_the_example_is_classified_sheet_by_sheet():
     assert not any("參數" in names or "_youzhi" in names for names in found.values())  # the tool's sheets
     budget = read_grids(grids)
     assert {k: list(v) for k, v in budget.form_sheets.items()} == found
+
+
+def test_summary_rows_and_headers_name_their_fiscal_year():
+    assert summary.fiscal_year("114-A-1") == (114, "A-1")  # a y-3 row: 會計年度 and sub-plan code
+    assert summary.fiscal_year("115會計年度") == (115, "")  # a y-4 header: the year alone
+    assert summary.fiscal_year("A-1") is None and summary.fiscal_year("114-A 1") == (114, "")
+    sheets = registry.summary_sheets(load_grids(EXAMPLE))
+    rows = sorted({key[:2] for key in y3.parse(sheets["y-3"]).cells})
+    assert rows == [(fy, code) for fy in (114, 115) for code in ("A-1", "A-2", "B", "C", "D")]
+    assert y4.parse(sheets["y-4"], ("諮詢費",)).fiscal_total_cols == {114: 3, 115: 5}  # C and E
 
 
 def test_execution_forms_are_recognised_and_not_read_as_y1(tmp_path):

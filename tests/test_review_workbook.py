@@ -16,7 +16,8 @@ from test_rule_lines import CAP, L, run
 
 from youzhi.calendar import Semester
 from youzhi.repair import repair_workbook
-from youzhi.sheets import hidden_rows, load_grids
+from youzhi.sheets import load_grids
+from youzhi.xlsx_scan import hidden_rows
 
 FIRST, SECOND = Semester.FIRST, Semester.SECOND
 FIRED = {"YZ120", "YZ121", "YZ122", "YZ505"}  # for test_validators' coverage of every rule

@@ -16,7 +16,8 @@ from youzhi import forms
 from youzhi.calendar import Semester, fiscal_label, fiscal_year
 from youzhi.cell_spec import SheetSpec, Validation
 from youzhi.computed_y1 import y1_cells
-from youzhi.model import BlockLayout, Columns, Line, RowSpan, SubPlanSheet
+from youzhi.forms import y1_blocks
+from youzhi.model import BlockLayout, Columns, Line, SubPlanSheet
 from youzhi.money import yuan_to_cell
 
 
@@ -47,28 +48,22 @@ Y1_WIDTHS = {1: 11, 2: 27, 3: 7, 4: 8, 5: 10, 6: 12, 7: 38, 8: 15}
 
 
 def y1_layout(counts: LineCounts = DEFAULT_COUNTS, header_row: int = 4) -> BlockLayout:
-    """Row positions of a new block: header, (一)經常門, 業務費 lines, 小計, 獎補助費 lines, 小計, …"""
-    row = header_row + 2  # the (一)經常門 row sits between the header and the first line
-    operating = RowSpan(row, row + counts.operating - 1)
-    op_sub = operating.last + 1
-    grants = RowSpan(op_sub + 1, op_sub + counts.grants)
-    gr_sub = grants.last + 1
-    rec_sub = gr_sub + 1
-    capital = RowSpan(rec_sub + 2, rec_sub + 1 + counts.capital)  # after the (二)資本門 row
-    cap_sub = capital.last + 1
-    return BlockLayout(
-        title_row=1,
-        header_row=header_row,
-        columns=Columns(),
-        operating=operating,
-        operating_subtotal_row=op_sub,
-        grants=grants,
-        grants_subtotal_row=gr_sub,
-        recurrent_subtotal_row=rec_sub,
-        capital=capital,
-        capital_subtotal_row=cap_sub,
-        total_row=cap_sub + 1,
-    )
+    """Row positions of a new block (header, (一)經常門, 業務費 lines, 小計, 獎補助費 lines, 小計,
+    經常門小計, (二)資本門, 設備及投資 lines, 資本門小計, 合計), read from its label rows by the
+    reader's own rule: the layout the template writes is the one the reader finds."""
+    op_sub = header_row + 2 + counts.operating  # (一)經常門 sits between the header and the first line
+    gr_sub = op_sub + 1 + counts.grants
+    cap_sub = gr_sub + 3 + counts.capital  # after 經常門小計 and (二)資本門
+    labels = [
+        (header_row + 1, y1_blocks.RECURRENT_SECTION),
+        (op_sub, y1_blocks.SUBTOTAL),
+        (gr_sub, y1_blocks.SUBTOTAL),
+        (gr_sub + 1, y1_blocks.RECURRENT_SUBTOTAL),
+        (gr_sub + 2, y1_blocks.CAPITAL_SECTION),
+        (cap_sub, y1_blocks.CAPITAL_SUBTOTAL),
+        (cap_sub + 1, y1_blocks.TOTAL),
+    ]
+    return y1_blocks.layout_of((1, header_row, Columns()), labels, cap_sub + 1)
 
 
 _INPUT_STYLES = (

@@ -4,6 +4,8 @@ their headers print. Such sheets are never read as y-1 blocks."""
 
 from __future__ import annotations
 
+import re
+
 from youzhi.text import compact, name_key
 
 MARKERS = {
@@ -16,6 +18,8 @@ _MARKER_CHARS = ("y", "經")
 assert all(any(c in m for c in _MARKER_CHARS) for ms in MARKERS.values() for m in ms)
 _TITLE_ROWS = 6  # a summary's title sits in its first rows
 MAX_ROWS, MAX_COLS = 120, 30  # how much of a summary sheet its labels are looked for in
+# A 會計年度 (2–3 digits) at the start of a label, and the code when the label is ``年度-code`` (y-3 rows)
+_FISCAL = re.compile(r"^(\d{2,3})(?:-(\S+)$)?")
 _SOURCE_WORDS = (
     ("教育部補助款", "教育部補助款"),
     ("配合款", "配合款"),
@@ -82,3 +86,10 @@ def source_of(text: str) -> str | None:
         if key in text:
             return source
     return None
+
+
+def fiscal_year(text: str) -> tuple[int, str] | None:
+    """The 會計年度 a label starts with and the code after it: ``113-A`` → (113, "A") (a y-3 row),
+    ``113會計年度`` → (113, "") (a y-4 header); None when it starts with no year."""
+    found = _FISCAL.match(text)
+    return (int(found.group(1)), found.group(2) or "") if found else None

@@ -184,19 +184,33 @@ def _scan_labels(block: Block) -> None:
 
 def layout(block: Block) -> BlockLayout:
     """Row spans of the sections from the label rows (never from fixed addresses)."""
+    head = (block.preamble.title_row, block.header_row, block.columns)
+    return layout_of(head, block.labels, block.end_row, block.categories)
+
+
+def layout_of(
+    head: tuple[int | None, int, Columns],
+    labels: list[tuple[int, str]],
+    end_row: int,
+    categories: dict[int, str] | None = None,
+) -> BlockLayout:
+    """A block's layout from its label rows ``[(row, label_kind)]``: ``head`` is (title row, header
+    row, columns), ``end_row`` the last row it may hold, ``categories`` the rows with a category
+    written on them. The template lays out its new blocks by this same rule (``y1form.y1_layout``)."""
     rows_of: dict[str, list[int]] = {}
-    for r, kind in block.labels:
+    for r, kind in labels:
         rows_of.setdefault(kind, []).append(r)
     first = lambda kind: rows_of.get(kind, [None])[0]  # noqa: E731
     total_row = first(TOTAL)
-    end = (total_row - 1) if total_row else block.end_row
+    end = (total_row - 1) if total_row else end_row
     rec_sub = first(RECURRENT_SUBTOTAL)
     cap_section = first(CAPITAL_SECTION)
     cap_sub = first(CAPITAL_SUBTOTAL)
-    start = (first(RECURRENT_SECTION) or block.header_row) + 1
+    start = (first(RECURRENT_SECTION) or head[1]) + 1
     recurrent_end = rec_sub or cap_section or cap_sub or (end + 1)
     subtotals = [r for r in rows_of.get(SUBTOTAL, []) if r < recurrent_end]
-    grant_rows = [r for r, c in block.categories.items() if c == forms.GRANTS and start <= r < recurrent_end]
+    written = (categories or {}).items()
+    grant_rows = [r for r, c in written if c == forms.GRANTS and start <= r < recurrent_end]
     grants_label = min(grant_rows) if grant_rows else None
     op_sub = gr_sub = None
     # Both 小計 rows present: the structure decides (a 獎補助費 written in the 業務費 span stays 業務費).
@@ -209,21 +223,15 @@ def layout(block: Block) -> BlockLayout:
         gr_sub = subtotals[0] if subtotals else None
     else:
         grants_first = recurrent_end
-    operating = RowSpan(start, (op_sub or grants_first) - 1)
-    grants = RowSpan(grants_first, (gr_sub or recurrent_end) - 1)
     opened = cap_section or rec_sub
-    cap_start = opened + 1 if opened else recurrent_end
-    capital = RowSpan(cap_start, (cap_sub or (end + 1)) - 1)
     return BlockLayout(
-        title_row=block.preamble.title_row,
-        header_row=block.header_row,
-        columns=block.columns,
-        operating=operating,
+        *head,
+        operating=RowSpan(start, (op_sub or grants_first) - 1),
         operating_subtotal_row=op_sub,
-        grants=grants,
+        grants=RowSpan(grants_first, (gr_sub or recurrent_end) - 1),
         grants_subtotal_row=gr_sub,
         recurrent_subtotal_row=rec_sub,
-        capital=capital,
+        capital=RowSpan(opened + 1 if opened else recurrent_end, (cap_sub or (end + 1)) - 1),
         capital_subtotal_row=cap_sub,
         total_row=total_row,
     )

@@ -4,14 +4,12 @@ are the roll-up's (``youzhi.rollup``), so the reader keeps nothing of it."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from youzhi.a1 import get_column_letter
 from youzhi.forms import summary
 
 KEY = "y-3"
-_ROW = re.compile(r"^(\d{2,3})-(\S+)$")
 recognise = summary.recogniser(KEY)
 
 
@@ -50,10 +48,10 @@ def _cells(grid, labels, ratio_row: int, form: Y3Form) -> None:
     if not sources:
         return
     for r, _c, t in labels:
-        found = _ROW.match(t) if r < ratio_row else None
-        if not found:
+        found = summary.fiscal_year(t) if r < ratio_row else None
+        if not found or not found[1]:  # a cell row names its 會計年度 and code: 113-A
             continue
-        fy, code = int(found.group(1)), found.group(2)
+        fy, code = found
         for source, c in sources.items():
             for recurrent, col in ((True, c), (False, c + 1)):
                 form.cells[(fy, code, source, recurrent)] = f"{get_column_letter(col)}{r}"

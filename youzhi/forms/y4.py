@@ -4,7 +4,6 @@ the roll-up's, so the reader keeps nothing of it."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from youzhi.forms import summary
@@ -12,7 +11,6 @@ from youzhi.items import OTHER_ITEMS
 
 KEY = "y-4"
 TOTAL = "經常門總計"
-_FISCAL = re.compile(r"^(\d{2,3})")
 recognise = summary.recogniser(KEY)
 
 
@@ -35,10 +33,10 @@ def parse(grid, items: tuple[str, ...]) -> Y4Form | None:
     first_item_row = min(item_rows.values())
     form = Y4Form(grid.name, item_rows)
     for r, c, t in labels:
-        fiscal = _FISCAL.match(t) if r < first_item_row and "會計年度" in t else None
+        fiscal = summary.fiscal_year(t) if r < first_item_row and "會計年度" in t else None
         if fiscal:
             sub = [(cc, tt) for rr, cc, tt in labels if r < rr < first_item_row and cc >= c and tt == "總計"]
-            form.fiscal_total_cols.setdefault(int(fiscal.group(1)), min(sub)[0] if sub else c)
+            form.fiscal_total_cols.setdefault(fiscal[0], min(sub)[0] if sub else c)
     year_cols = [(r, c) for r, c, t in labels if r < first_item_row and "學年度" in t and "會計年度" not in t]
     if not year_cols:
         return form
