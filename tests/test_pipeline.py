@@ -125,3 +125,22 @@ def test_a_file_that_is_no_workbook_is_unreadable_in_the_pipeline(tmp_path):
     path.write_text("學校,金額\n示範高中,100\n", encoding="utf-8")
     with pytest.raises(UnreadableWorkbook, match="CSV"):
         pipeline.check_file(path)
+
+
+def test_the_check_leaves_the_tools_tables_unread_and_finds_the_same():
+    """參數 (tiers, rates, the names people write) is a third of a template's XML and no rule reads it:
+    the check lists it unread, and finds exactly what a full read finds."""
+    from pathlib import Path
+
+    from youzhi.forms.registry import TABLE_SHEETS
+    from youzhi.sheets import load_grids
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "示範高中_114.xlsx"
+    checked = pipeline.check_file(example)
+    params = checked.grids.sheet("參數")
+    assert "參數" in TABLE_SHEETS and params is not None
+    assert params.read is False and params.rows == []
+    full = load_grids(example)
+    assert full.sheet("參數").read and len(full.sheet("參數").rows) > 10
+    assert [f.__dict__ for f in pipeline.check_grids(full).findings] == [f.__dict__ for f in checked.findings]
+    assert checked.findings  # the example has findings to compare

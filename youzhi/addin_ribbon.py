@@ -64,7 +64,9 @@ def read(book):
 def checked(book):
     """The live book through the one check pipeline (``youzhi.pipeline``, as ``youzhi check``):
     what it finds, reader problems included (rule YZ001); ``UnreadableWorkbook`` when it is no form."""
-    return pipeline.check_grids(xa.grids_from_book(book))
+    from youzhi.forms.registry import TABLE_SHEETS
+
+    return pipeline.check_grids(xa.grids_from_book(book, unread=TABLE_SHEETS))  # as check_file
 
 
 def free_name(folder: Path, stem: str) -> Path:

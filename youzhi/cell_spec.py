@@ -120,6 +120,7 @@ Y2_NAME, Y3_NAME, Y4_NAME, SCHOOL_NAME, PARAM_NAME, FINGERPRINT_NAME = (
     "參數",
     "_youzhi",
 )
+LOOKUP_SHEET = "名稱對照"  # hidden sheet of the lookup tables in a workbook whose 參數 predates them
 
 
 # --------------------------------------------------------------------------- references

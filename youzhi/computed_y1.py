@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from youzhi import forms, items
 from youzhi.a1 import get_column_letter
-from youzhi.cell_spec import CellSpec, SheetSpec, money, quote_sheet, span_ref
+from youzhi.cell_spec import LOOKUP_SHEET, CellSpec, SheetSpec, money, quote_sheet, span_ref
 from youzhi.model import Budget, RowSpan, SubPlanSheet
 
 # --------------------------------------------------------------------------- lookup tables on 參數
@@ -56,9 +56,6 @@ def lookup_tables(budget: Budget, sheet: str = "參數") -> tuple[list[CellSpec]
             letter = get_column_letter(col + offset)
             names[name] = f"={q}!${letter}$2:${letter}${last}"
     return cells, names
-
-
-LOOKUP_SHEET = "名稱對照"  # hidden sheet of the lookup tables in a workbook whose 參數 predates them
 
 
 def lookup_sheet(budget: Budget, title: str = LOOKUP_SHEET) -> tuple[SheetSpec, dict[str, str]]:

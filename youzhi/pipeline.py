@@ -63,9 +63,10 @@ def check_grids(grids, *, school=None, programme=None, academic_year=None) -> Ch
 def check_file(path, *, engine: str = "calamine", school=None, programme=None, academic_year=None) -> Checked:
     """Sniff, load and check one workbook file (``UnreadableWorkbook`` with a zh-TW reason when it
     cannot be read)."""
+    from youzhi.forms.registry import TABLE_SHEETS
     from youzhi.sheets import load_grids
 
-    grids = load_grids(path, engine)
+    grids = load_grids(path, engine, unread=TABLE_SHEETS)  # no check reads the tool's tables
     return check_grids(grids, school=school, programme=programme, academic_year=academic_year)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from youzhi.errors import UnreadableWorkbook, reason_of
@@ -38,6 +39,7 @@ class SheetGrid:
     hidden: bool
     rows: list[list[object]]
     hidden_rows: frozenset[int] = frozenset()  # 1-based rows marked hidden in the sheet XML
+    read: bool = True  # False: a sheet asked to be left unread (``load_grids(unread=…)``): no rows
 
     def value(self, row: int, col: int) -> object:
         """The value at 1-based (row, col); None outside the grid."""
@@ -81,23 +83,25 @@ class WorkbookGrids:
         return next((s for s in self.sheets if s.name == name), None)
 
 
-def load_grids(path, engine: str = "calamine") -> WorkbookGrids:
+def load_grids(path, engine: str = "calamine", *, unread: Collection[str] = ()) -> WorkbookGrids:
     """Read every sheet of a workbook as values; ``UnreadableWorkbook`` when it cannot be opened.
 
-    ``path`` may be ``str``, ``bytes`` or a path object (a bytes name in Big5 works too)."""
+    ``path`` may be ``str``, ``bytes`` or a path object (a bytes name in Big5 works too). The sheets
+    named in ``unread`` are listed (``read=False``, no rows) but neither scanned nor read."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (use one of {ENGINES})")
     path = os.fsdecode(os.fspath(path))
     _kind, data, archive = read_checked(path)  # the sniff's zip is reused by the scan below
     hidden: dict[str, frozenset[int]] = {}
     with archive:
-        names, errors, far, controls = workbook_facts(data, hidden, archive)
+        names, errors, far, controls = workbook_facts(data, hidden, archive, skip=unread)
     if far:  # cells far beyond the form: read without them (see youzhi.sheet_area)
         try:
             data = replace_parts(data, {member: xml for member, xml, _ in far.values()})
         except SCAN_ERRORS:
             raise UnreadableWorkbook("無法開啟活頁簿（檔案可能已損毀）") from None
-    grids = _load_calamine(path, data) if engine == "calamine" else _load_openpyxl(path, data)
+    load = _load_calamine if engine == "calamine" else _load_openpyxl
+    grids = load(path, data, unread)
     grids.errors = errors
     grids.far = {name: refs for name, (_, _, refs) in far.items()}
     grids.controls = strip_control_characters(grids.sheets) if controls else {}
@@ -114,7 +118,7 @@ def display_name(path: str | None) -> str:
     return os.path.basename(display_path(path)) if path else ""
 
 
-def _load_calamine(path: str, data: bytes) -> WorkbookGrids:
+def _load_calamine(path: str, data: bytes, unread: Collection[str] = ()) -> WorkbookGrids:
     import python_calamine as pc
 
     try:
@@ -123,9 +127,11 @@ def _load_calamine(path: str, data: bytes) -> WorkbookGrids:
         for meta in book.sheets_metadata:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
                 continue
-            sheet = book.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)
             hidden = str(meta.visible) not in ("SheetVisibleEnum.Visible", "Visible")
+            if meta.name in unread:
+                sheets.append(SheetGrid(meta.name, hidden, [], read=False))
+                continue
+            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             sheets.append(SheetGrid(meta.name, hidden, rows))
         book.close()
     except UnreadableWorkbook:
@@ -135,7 +141,7 @@ def _load_calamine(path: str, data: bytes) -> WorkbookGrids:
     return WorkbookGrids(path, sheets)
 
 
-def _load_openpyxl(path: str, data: bytes) -> WorkbookGrids:
+def _load_openpyxl(path: str, data: bytes, unread: Collection[str] = ()) -> WorkbookGrids:
     import openpyxl
 
     try:
@@ -145,6 +151,9 @@ def _load_openpyxl(path: str, data: bytes) -> WorkbookGrids:
     try:
         sheets = []
         for ws in wb.worksheets:
+            if ws.title in unread:
+                sheets.append(SheetGrid(ws.title, ws.sheet_state != "visible", [], read=False))
+                continue
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             sheets.append(SheetGrid(ws.title, ws.sheet_state != "visible", rows))
         names = {}

@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Collection
 
 from youzhi.sheet_area import bound_sheet
 
@@ -211,25 +212,29 @@ Facts = tuple[dict[str, str], dict[str, list[tuple[str, str]]], Far, bool]
 
 
 def workbook_facts(
-    data: bytes, hidden: dict[str, frozenset[int]] | None = None, archive: zipfile.ZipFile | None = None
+    data: bytes,
+    hidden: dict[str, frozenset[int]] | None = None,
+    archive: zipfile.ZipFile | None = None,
+    skip: Collection[str] = (),
 ) -> Facts:
     """(defined names, formula cells, sheets with far cells, whether any text may hold a control
     character) from the raw bytes of an .xlsx/.xlsm, inflating each worksheet once (``archive``: the
     zip already opened over ``data``, e.g. by ``safety.read_checked``); ``hidden`` (when given)
-    receives each sheet's hidden rows."""
+    receives each sheet's hidden rows; the sheets named in ``skip`` (whose values are not read) are
+    not looked at."""
     try:
         if archive is None:
             with zipfile.ZipFile(io.BytesIO(data)) as opened:
-                return _facts(data, opened, hidden)
-        return _facts(data, archive, hidden)
+                return _facts(data, opened, hidden, skip)
+        return _facts(data, archive, hidden, skip)
     except SCAN_ERRORS:
         return {}, {}, {}, True
 
 
-def _facts(data: bytes, archive: zipfile.ZipFile, hidden) -> Facts:
+def _facts(data: bytes, archive: zipfile.ZipFile, hidden, skip: Collection[str]) -> Facts:
     workbook = archive.read("xl/workbook.xml")
     names = _defined_names(workbook.decode("utf-8", "replace"))
-    return (names, *_scan(data, archive, workbook, hidden))
+    return (names, *_scan(data, archive, workbook, hidden, skip))
 
 
 # A control character as a raw byte, as Excel's _xHHHH_ escape, or maybe as a character reference: a
@@ -259,7 +264,7 @@ def hidden_rows(xml: bytes) -> frozenset[int]:
     return frozenset(found)
 
 
-def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes, hidden=None):
+def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes, hidden=None, skip: Collection[str] = ()):
     found: dict[str, list[tuple[str, str]]] = {}
     far: Far = {}
     try:
@@ -273,7 +278,7 @@ def _scan(data: bytes, archive: zipfile.ZipFile, workbook: bytes, hidden=None):
     except SCAN_ERRORS:
         controls = True
     for name, member in _sheet_parts(workbook, rels):
-        if member not in infos:
+        if member not in infos or name in skip:
             continue
         try:
             xml = _member(data, archive, infos[member])

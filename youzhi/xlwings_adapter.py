@@ -13,7 +13,7 @@ This is the only module of the ``youzhi`` package that touches xlwings objects (
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 
 from youzhi.a1 import get_column_letter
@@ -48,13 +48,17 @@ ERROR_TEXTS = frozenset(
 )
 
 
-def grids_from_book(book) -> WorkbookGrids:
+def grids_from_book(book, *, unread: Collection[str] = ()) -> WorkbookGrids:
     """Every sheet's values from A1 to the last used cell, one read per sheet.
 
     ``errors`` lists the error values (``#REF!`` …) as ``load_grids`` does for a file; a live book
-    always has its formulas calculated, so there is no uncached kind here."""
+    always has its formulas calculated, so there is no uncached kind here. The sheets named in
+    ``unread`` are listed without their values (``read=False``), as ``load_grids`` does."""
     sheets, errors = [], {}
     for sheet in book.sheets:
+        if sheet.name in unread:
+            sheets.append(SheetGrid(sheet.name, not sheet.visible, [], read=False))
+            continue
         last = sheet.used_range.last_cell
         rows = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value or []
         grid = SheetGrid(sheet.name, not sheet.visible, [list(r) for r in rows])

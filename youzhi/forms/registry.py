@@ -13,12 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
+from youzhi.cell_spec import LOOKUP_SHEET
 from youzhi.forms import ledger, progress, school, summary, y1, y2, y3, y4
 from youzhi.text import compact
 
 PARAMETER_SHEET = "參數"
 SUMMARY_KEYS = (y2.KEY, y3.KEY, y4.KEY)
 TOOL_SHEETS = (school.FINGERPRINT_SHEET, PARAMETER_SHEET)  # the tool's own sheets: never a form
+# The tool's tables (tiers, rates, the names people write): the workbook's formulas use them, no check
+# reads them. ``pipeline.check_file`` leaves their values unread (參數 is a third of a template's XML).
+TABLE_SHEETS = (PARAMETER_SHEET, LOOKUP_SHEET)
 
 
 @dataclass(frozen=True)
