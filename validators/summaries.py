@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from youzhi.a1 import get_column_letter
 from youzhi.forms import registry, summary, y2, y3, y4
@@ -87,15 +88,23 @@ def _yuan(value) -> int | None:
         return None
 
 
-def typed_yuan(sheet, ref: str) -> int | None:
-    """The 元 a summary cell holds (None: blank, text, an error value or a formula without a result)."""
+@lru_cache(maxsize=4096)  # the same summary cells are asked of every workbook
+def _row_col(ref: str) -> tuple[int, int] | None:
     found = _A1.match(ref)
     if not found:
         return None
     col = 0
     for letter in found.group(1):
         col = col * 26 + ord(letter) - 64
-    value = sheet.value(int(found.group(2)), col)
+    return int(found.group(2)), col
+
+
+def typed_yuan(sheet, ref: str) -> int | None:
+    """The 元 a summary cell holds (None: blank, text, an error value or a formula without a result)."""
+    where = _row_col(ref)
+    if where is None:
+        return None
+    value = sheet.value(*where)
     if value is None or value == "" or isinstance(value, bool):
         return None
     return _yuan(value)

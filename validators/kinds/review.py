@@ -78,9 +78,10 @@ def _y4_mismatches(ctx):
     columns = {fy: col for fy, col in s.y4_fiscal_total_cols.items()}
     if s.y4_year_total_col is not None:
         columns[None] = s.y4_year_total_col
-    expected = {(r.fiscal_year, name_key(r.item)): r.amount for r in rollup.y4(ctx.budget)}
-    for fy in (*ctx.budget.fiscal_years, None):
-        expected[(fy, name_key(Y4_TOTAL))] = rollup.recurrent_total(ctx.budget, fy)
+    rows = rollup.y4(ctx.budget)
+    expected = {(r.fiscal_year, name_key(r.item)): r.amount for r in rows}
+    for fy in (*ctx.budget.fiscal_years, None):  # 經常門總計: every recurrent line lands in one row
+        expected[(fy, name_key(Y4_TOTAL))] = sum(r.amount for r in rows if r.fiscal_year == fy)
     for (fy, item), amount in expected.items():
         row, col = s.y4_rows.get(item), columns.get(fy)
         if row is None or col is None:
