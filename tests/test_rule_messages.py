@@ -7,8 +7,7 @@ import pytest
 import validators
 
 ROW = (
-    'code = "YZ101"\ntitle = "說明用途空白"\nkind = "purpose_required"\nseverity = "error"\n'
-    'citation = "c"\n'
+    'code = "YZ101"\ntitle = "說明用途空白"\nkind = "purpose_required"\nseverity = "error"\ncitation = "c"\n'
 )
 
 
