@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from validators import context, names, summaries
@@ -60,8 +62,9 @@ BUDGET_KINDS = {
 
 
 # Kinds whose rule can fire only when ``purpose.matches(rule.params, item, purpose)`` holds: one of
-# its words said in the item or the purpose. That is tested first, for all of them, by one pattern
-# search a rule (``purpose.words_pattern``), so most lines never call them.
+# its words said in the item or the purpose. That is tested first: one pattern of all their words per
+# line (most lines say none, and skip them all), then one pattern a rule (``purpose.words_pattern``).
+# ``tests/test_engine_gates.py`` shows no rule loses a line it fires on.
 KEYWORD_KINDS = ("forbidden", "equipment_cap", "durable_in_recurrent")
 _NOT_KEYWORDS = ("payee", "venue", "payee_words")  # forbidden params read otherwise (who, where)
 
@@ -73,15 +76,27 @@ def _gate(rule: Rule):
     return purpose.words_pattern((*rule.params.get("any", ()), *rule.params.get("purpose_any", ())))
 
 
-def _split(rules: tuple[Rule, ...]):
-    """Line rules for every line, line rules keyed by the item they cover, and budget rules; each
-    line rule paired with its keyword gate (``_gate``)."""
-    general, by_item, budget_rules = [], {}, []
+@dataclass(frozen=True)
+class _Rules:
+    """The rules in force, sorted for the run: line rules for every line and keyed by the item they
+    cover, each with its keyword gate (``_gate``); budget rules; one pattern of every gated word."""
+
+    general: list
+    by_item: dict
+    budget: list
+    any_word: re.Pattern | None  # a line that says none of these skips every gated rule at once
+
+
+def _split(rules: tuple[Rule, ...]) -> _Rules:
+    general, by_item, budget_rules, words = [], {}, [], []
     for rule in rules:
         if rule.kind in BUDGET_KINDS:
             budget_rules.append(rule)
         elif rule.kind in LINE_KINDS:
-            gated = (rule, _gate(rule), LINE_KINDS[rule.kind])
+            gate = _gate(rule)
+            if gate is not None:
+                words += [*rule.params.get("any", ()), *rule.params.get("purpose_any", ())]
+            gated = (rule, gate, LINE_KINDS[rule.kind])
             if rule.items and rule.kind not in ("lump_sum",):
                 for item in rule.items:
                     by_item.setdefault(item, []).append(gated)
@@ -89,17 +104,19 @@ def _split(rules: tuple[Rule, ...]):
                 general.append(gated)
         else:
             raise ValueError(f"規則 {rule.code} 的種類「{rule.kind}」沒有對應的檢核")
-    return general, by_item, budget_rules
+    return _Rules(general, by_item, budget_rules, purpose.words_pattern(tuple(words)))
 
 
-def _check_line(line: Line, env: context.LineEnv, general, by_item) -> list[Finding]:
+def _check_line(line: Line, env: context.LineEnv, rules: _Rules) -> list[Finding]:
     if not line.filled and not str(line.purpose or "").strip():
         return []
     found: list[Finding] = []
     said = (purpose.fold(env.item_text), purpose.fold(env.purpose_text))
-    for rules in (general, by_item.get(env.item, ())):
-        for rule, gate, check in rules:
-            if gate is None or gate.search(said[0]) or gate.search(said[1]):
+    any_word = rules.any_word
+    some = any_word is not None and (any_word.search(said[0]) or any_word.search(said[1]))
+    for group in (rules.general, rules.by_item.get(env.item, ())):
+        for rule, gate, check in group:
+            if gate is None or (some and (gate.search(said[0]) or gate.search(said[1]))):
                 found.extend(check(rule, line, env))
     return found
 
@@ -111,13 +128,13 @@ def check(budget: Budget, *, grids=None) -> list[Finding]:
     point at y-2 / y-3 / y-4 cells and enables the y-2 合計數 rule.
     """
     rules = rules_for(budget.programme, budget.academic_year)
-    general, by_item, budget_rules = _split(rules)
+    split = _split(rules)
     located = summaries.locate(grids, names.standard_items(budget.programme, budget.academic_year))
     ctx, envs = context.build(budget, rules, located, grids)
     found: list[Finding] = []
     for line, env in envs:
-        found.extend(_check_line(line, env, general, by_item))
-    for rule in budget_rules:
+        found.extend(_check_line(line, env, split))
+    for rule in split.budget:
         found.extend(BUDGET_KINDS[rule.kind](rule, ctx))
     return sort_findings(found, budget)
 
@@ -172,10 +189,9 @@ def check_line(
         unit_price=None if price is None else round_half_up(Decimal(price)),
         purpose=str(purpose or ""),
     )
-    rules = rules_for(programme, academic_year)
-    general, by_item, _ = _split(rules)
+    split = _split(rules_for(programme, academic_year))
     if fiscal_year is None:
         fiscal_year = academic_year if semester is Semester.FIRST else academic_year + 1
     env = context.line_env(line, programme, academic_year, fiscal_year, semester)
-    found = _check_line(line, env, general, by_item)
+    found = _check_line(line, env, split)
     return sorted(found, key=lambda f: (SEVERITY_RANK[f.severity], f.rule))
