@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from youzhi import purpose
+from youzhi import purpose, quantities
 
 # (purpose, line unit, 數量, cap unit, expected (lo, hi) of cap units in the line)
 COUNTS = [
@@ -42,12 +42,12 @@ COUNTS = [
 
 @pytest.mark.parametrize(("text", "unit", "qty", "cap", "expected"), COUNTS, ids=[c[0] for c in COUNTS])
 def test_counts_read_from_the_purpose(text, unit, qty, cap, expected):
-    count = purpose.count_range(text, unit, qty, cap)
+    count = quantities.count_range(text, unit, qty, cap)
     assert (count.lo, count.hi) == tuple(Fraction(v) if v != math.inf else v for v in expected)
 
 
 def test_no_quantity_no_count():
-    assert purpose.count_range("40人次", "式", None, "人次") is None
+    assert quantities.count_range("40人次", "式", None, "人次") is None
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_no_quantity_no_count():
     ],
 )
 def test_stated_prices(text, dim, price):
-    assert purpose.stated_price(text, dim) == (None if price is None else Fraction(price))
+    assert quantities.stated_price(text, dim) == (None if price is None else Fraction(price))
 
 
 def test_loaded_pay():

@@ -3,7 +3,7 @@
 A cap compares a price per the cap's unit (``params.per``, a key of ``[caps]`` in
 ``youzhi/data/wording.toml``). When the line is priced in another unit (式, 批, 場, 趟, 人日 …), the
 per-unit price is derived from the quantities its 說明用途 states ("40人次×200元", "每場2節",
-"2輛1日") as a range (``youzhi.purpose.count_range``):
+"2輛1日") as a range (``youzhi.quantities.count_range``):
 
 - the highest per-unit price the line allows is within the cap → quiet;
 - even the lowest is over the cap → the rule's own finding (provable from the line);
@@ -20,7 +20,7 @@ from fractions import Fraction
 from validators import wages
 from validators.finding import finding, say
 from validators.kinds import cell, label, percent, plain, yuan_text
-from youzhi import purpose
+from youzhi import purpose, quantities
 
 UNIT_NAMES = {
     "節": "每節",
@@ -62,14 +62,14 @@ def per_unit(line, env, per: str | None) -> PerUnit | None:
     if per is None:
         return None if price is None else PerUnit(Fraction(price), Fraction(price), "")
     total = env.computed if env.computed is not None else line.typed_total
-    if total is None or (price is not None and purpose.same_unit(str(line.unit or ""), per)):
+    if total is None or (price is not None and quantities.same_unit(str(line.unit or ""), per)):
         return None if price is None else PerUnit(Fraction(price), Fraction(price), "")
-    count = purpose.count_range(text, str(line.unit or ""), line.quantity, per)
+    count = quantities.count_range(text, str(line.unit or ""), line.quantity, per)
     name = UNIT_NAMES.get(per, per)
     if count is not None and count.lo == count.hi and count.how == "" and price is not None:
         return PerUnit(Fraction(price), Fraction(price), "")
     if count is None or count.hi == math.inf:
-        stated = purpose.stated_price(text, DIMENSION.get(per, ""))
+        stated = quantities.stated_price(text, DIMENSION.get(per, ""))
         if stated is not None:
             return PerUnit(stated, stated, f"依說明用途所列{name}單價")
     if count is None or count.lo <= 0:
@@ -212,7 +212,7 @@ def hourly_wage(rule, line, env):
     if env.item not in rule.items or env.fiscal_year is None:
         return
     text = str(line.purpose or "")
-    stated = purpose.stated_price(text, "hour")
+    stated = quantities.stated_price(text, "hour")
     value = PerUnit(stated, stated, "依說明用途所列") if stated is not None else per_unit(line, env, "小時")
     if value is None:
         return
