@@ -128,3 +128,31 @@ def test_libreoffice_opens_it_with_notes_result_sheet_and_same_values(annotated)
     lecture = next(f for f in findings if f.rule == "YZ201")
     assert "YZ201" in wb[lecture.sheet][lecture.cell].comment.text
     assert wb[RESULT_SHEET].max_row == len(findings) + 1
+
+
+def test_the_copy_keeps_the_inputs_formula_results(annotated):
+    """openpyxl drops every formula's result; the copy gets the input's back (annotating changes no
+    formula), so a viewer that does not recalculate shows the school's figures, not blanks."""
+    import python_calamine
+
+    _, src, dest, _ = annotated
+    wb = openpyxl.load_workbook(src)
+    formulas = [(ws.title, c.row, c.column) for ws in wb.worksheets for r in ws.iter_rows() for c in r
+                if c.data_type == "f"]  # fmt: skip
+    before = python_calamine.CalamineWorkbook.from_path(str(src))
+    after = python_calamine.CalamineWorkbook.from_path(str(dest))
+    grids = {}
+    kept = blank = 0
+    for sheet, row, col in formulas:
+        for book, key in ((before, "in"), (after, "out")):
+            if (key, sheet) not in grids:
+                grids[(key, sheet)] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        value_in = grids[("in", sheet)][row - 1][col - 1]
+        value_out = grids[("out", sheet)][row - 1][col - 1]
+        if value_in in ("", None):  # an error value (calamine reads "") or no result: left to Excel
+            assert value_out in ("", None)
+            blank += 1
+        else:
+            assert value_out == value_in, (sheet, row, col)
+            kept += 1
+    assert kept > 20 and blank > 0  # the official form's #REF! cells stay for Excel to show

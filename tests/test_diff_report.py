@@ -182,3 +182,24 @@ def test_compare_versions_explains_what_is_missing(versions, tmp_path):
     assert macros.compare_versions() == "比較版本需在桌面版 Excel 中選擇另一個版本的經費表"
     assert macros.compare_versions(str(tmp_path / "沒有.xlsx")) == f"找不到檔案「{tmp_path / '沒有.xlsx'}」"
     assert [a["func"] for a in actions(book)] == ["alert", "alert"]
+
+
+def test_the_marked_copy_keeps_news_formula_results(report):
+    """openpyxl drops every formula's result; the marked copy of NEW gets NEW's back, so the y-2 …
+    totals show in a viewer that does not recalculate."""
+    import python_calamine
+
+    new, out = report["new"], report["out"]
+    wb = openpyxl.load_workbook(new)
+    before = python_calamine.CalamineWorkbook.from_path(str(new))
+    after = python_calamine.CalamineWorkbook.from_path(str(out))
+    kept = 0
+    for ws in wb.worksheets:
+        a = before.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
+        b = after.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and a[cell.row - 1][cell.column - 1] not in ("", None):
+                    assert b[cell.row - 1][cell.column - 1] == a[cell.row - 1][cell.column - 1]
+                    kept += 1
+    assert kept > 20

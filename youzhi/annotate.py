@@ -16,7 +16,7 @@ from validators.finding import SEVERITY_LABELS, SEVERITY_RANK  # re-exported: ma
 from youzhi.errors import UnreadableWorkbook, YouzhiError, reason_of
 from youzhi.output import atomic_path
 from youzhi.safety import clean_workbook, openable, put_value, strip_controls
-from youzhi.xlsx_fixups import fix_package
+from youzhi.xlsx_fixups import add_cached_values, fix_package, kept_cached_values
 
 # Fill colours by severity (RGB hex, Excel's own "bad" red and "neutral" yellow); info: no fill.
 COLOURS = {"error": "FFC7CE", "warning": "FFEB9C"}
@@ -182,8 +182,20 @@ def annotate(src, findings: Iterable, dest) -> Path:
     for (sheet, address), group in by_cell.items():
         _mark(wb[sheet], address, group)
     _result_sheet(wb, findings)
-    wb.calculation.fullCalcOnLoad = True  # openpyxl writes no cached values: let Excel recompute
+    wb.calculation.fullCalcOnLoad = True  # Excel recomputes on load all the same
+    kept = _input_results(src, wb)
     with atomic_path(dest) as tmp:
         wb.save(tmp)
         fix_package(tmp)  # one shape-id block per comment drawing, as Excel numbers them
+        add_cached_values(tmp, kept)  # the input's results, which openpyxl drops: viewers show them
     return dest
+
+
+def _input_results(src: Path, wb) -> dict:
+    """The results the input's formulas held (annotating changes no formula, so they still hold)."""
+    from youzhi.sheets import load_grids
+
+    try:
+        return kept_cached_values(wb, load_grids(src))
+    except UnreadableWorkbook:  # openpyxl opened it: the copy is still worth writing, uncached
+        return {}

@@ -24,6 +24,7 @@ from youzhi.diff import ADDED, KIND_LABELS, MOVED, REMOVED, Diff, FieldChange, L
 from youzhi.diff_rules import Approval
 from youzhi.errors import UnreadableWorkbook, YouzhiError
 from youzhi.money import format_kiloyuan
+from youzhi.xlsx_fixups import add_cached_values, fix_package, kept_cached_values
 
 SUMMARY_SHEET, LINES_SHEET = "摘要", "逐筆差異"
 NOTE_AUTHOR = "youzhi 比較版本"
@@ -303,7 +304,22 @@ def write_report(
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == SUMMARY_SHEET
-    wb.calculation.fullCalcOnLoad = True  # openpyxl writes no cached values: let Excel recompute
+    wb.calculation.fullCalcOnLoad = True  # Excel recomputes on load all the same
+    kept = _new_results(new_path, wb)
     with atomic_output(str(dest), ".xlsx") as temp:
         wb.save(temp)
+        fix_package(temp)  # one shape-id block per comment drawing, as Excel numbers them
+        add_cached_values(temp, kept)  # NEW's results, which openpyxl drops: viewers show them
     return dest
+
+
+def _new_results(new_path: Path | None, wb) -> dict:
+    """The results NEW's formulas held (marking changes no formula, so they still hold)."""
+    if new_path is None:
+        return {}
+    from youzhi.sheets import load_grids
+
+    try:
+        return kept_cached_values(wb, load_grids(new_path))
+    except UnreadableWorkbook:
+        return {}

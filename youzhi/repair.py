@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import zipfile
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 import openpyxl
 from openpyxl.comments import Comment
@@ -32,7 +30,7 @@ from youzhi.output import atomic_path, backup_names, make_backup, same_file  # n
 from youzhi.reader import read_budget
 from youzhi.safety import CONTROL_NOTE, check_file, clean_workbook, openable, put_value
 from youzhi.sheets import SheetGrid, WorkbookGrids
-from youzhi.xlsx_fixups import fix_package
+from youzhi.xlsx_fixups import add_cached_values, fix_package
 
 
 @dataclass
@@ -289,62 +287,6 @@ def _save(wb, path: str, cached: dict | None) -> None:
     fix_package(path)  # one shape-id block per comment drawing, as Excel numbers them
     if cached:
         add_cached_values(path, cached)
-
-
-_SHEET_ENTRY = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
-_REL_ENTRY = re.compile(r'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
-_FORMULA_CELL = re.compile(r"<c r=\"([A-Z]+[0-9]+)\"([^>]*)><f>([^<]*)</f><v\s*/></c>")
-
-
-def add_cached_values(path: str, cached: dict[tuple[str, str], object]) -> None:
-    """Fill the empty ``<v/>`` of formula cells openpyxl wrote with the roll-up's values, so viewers
-    that do not recalculate (Excel's Protected View, previewers, python-calamine) show the figures.
-    Excel still recalculates everything on load (fullCalcOnLoad)."""
-    with zipfile.ZipFile(path) as archive:
-        members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
-        infos = archive.infolist()
-    workbook = members["xl/workbook.xml"].decode("utf-8")
-    rels = members["xl/_rels/workbook.xml.rels"].decode("utf-8")
-    targets = {rid: target for target, rid in _REL_ENTRY.findall(rels)}
-    by_sheet: dict[str, dict[str, object]] = {}
-    for (sheet, ref), value in cached.items():
-        by_sheet.setdefault(sheet, {})[ref] = value
-    for name, rid in _SHEET_ENTRY.findall(workbook):
-        values = by_sheet.get(_xml_unescape(name))
-        if not values or rid not in targets:
-            continue
-        target = targets[rid].lstrip("/")
-        part = target if target.startswith("xl/") else f"xl/{target}"
-        if part not in members:
-            continue
-
-        def fill(match, values=values):
-            ref, attrs, formula = match.groups()
-            if ref not in values or values[ref] is None:
-                return match.group(0)
-            value = values[ref]
-            attrs = re.sub(r'\s+t="[^"]*"', "", attrs)
-            if isinstance(value, bool):
-                return f'<c r="{ref}"{attrs} t="b"><f>{formula}</f><v>{int(value)}</v></c>'
-            if isinstance(value, (int, float)):
-                return f'<c r="{ref}"{attrs}><f>{formula}</f><v>{value!r}</v></c>'
-            text = escape(str(value))
-            return f'<c r="{ref}"{attrs} t="str"><f>{formula}</f><v>{text}</v></c>'
-
-        members[part] = _FORMULA_CELL.sub(fill, members[part].decode("utf-8")).encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in infos:
-            archive.writestr(info, members[info.filename])
-
-
-def _xml_unescape(text: str) -> str:
-    return (
-        text.replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-    )
 
 
 def repair_in_place(src, **options) -> RepairReport:

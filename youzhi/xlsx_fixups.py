@@ -6,6 +6,10 @@ drawing its own block of 1,024 shape ids (idmap ``data="N"``, shapes ``_x0000_s{
 reported to "repair" a file whose drawings share one; the annotated copy has notes on several
 sheets. Each part gets its own block(s) here, numbered in part order.
 
+``add_cached_values``: openpyxl writes every formula with an empty result; the values the roll-up
+computed (repair) or the input held (an annotated or marked copy: ``kept_cached_values``) go in, so
+viewers that do not recalculate show the figures.
+
 All functions work on the package's parts (``{name: bytes}``) or on a path (rewritten in place:
 call it on the temporary file before the atomic rename).
 """
@@ -16,6 +20,7 @@ import os
 import re
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 BLOCK = 1024  # shape ids per idmap block
 _VML = re.compile(r"^xl/drawings/commentsDrawing(\d+)\.vml$")
@@ -64,3 +69,84 @@ def fix_package(path: str | os.PathLike) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+_SHEET_ENTRY = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_REL_ENTRY = re.compile(r'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_FORMULA_CELL = re.compile(r"<c r=\"([A-Z]+[0-9]+)\"([^>]*)><f>([^<]*)</f><v\s*/></c>")
+
+
+def add_cached_values(path: str, cached: dict[tuple[str, str], object]) -> None:
+    """Fill the empty ``<v/>`` of formula cells openpyxl wrote with the roll-up's values, so viewers
+    that do not recalculate (Excel's Protected View, previewers, python-calamine) show the figures.
+    Excel still recalculates everything on load (fullCalcOnLoad)."""
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+        infos = archive.infolist()
+    workbook = members["xl/workbook.xml"].decode("utf-8")
+    rels = members["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    targets = {rid: target for target, rid in _REL_ENTRY.findall(rels)}
+    by_sheet: dict[str, dict[str, object]] = {}
+    for (sheet, ref), value in cached.items():
+        by_sheet.setdefault(sheet, {})[ref] = value
+    for name, rid in _SHEET_ENTRY.findall(workbook):
+        values = by_sheet.get(_xml_unescape(name))
+        if not values or rid not in targets:
+            continue
+        target = targets[rid].lstrip("/")
+        part = target if target.startswith("xl/") else f"xl/{target}"
+        if part not in members:
+            continue
+
+        def fill(match, values=values):
+            ref, attrs, formula = match.groups()
+            if ref not in values or values[ref] is None:
+                return match.group(0)
+            value = values[ref]
+            attrs = re.sub(r'\s+t="[^"]*"', "", attrs)
+            if isinstance(value, bool):
+                return f'<c r="{ref}"{attrs} t="b"><f>{formula}</f><v>{int(value)}</v></c>'
+            if isinstance(value, (int, float)):
+                return f'<c r="{ref}"{attrs}><f>{formula}</f><v>{value!r}</v></c>'
+            text = escape(str(value))
+            return f'<c r="{ref}"{attrs} t="str"><f>{formula}</f><v>{text}</v></c>'
+
+        members[part] = _FORMULA_CELL.sub(fill, members[part].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in infos:
+            archive.writestr(info, members[info.filename])
+
+
+def _xml_unescape(text: str) -> str:
+    return (
+        text.replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
+
+
+_ERROR_TEXT = re.compile(r"^#[A-Z0-9/]+[!?]?$")  # #REF!, #DIV/0!, #N/A, #NAME? …: not a result to keep
+
+
+def kept_cached_values(wb, grids) -> dict[tuple[str, str], object]:
+    """{(sheet, A1): value} of every formula cell of the openpyxl workbook ``wb`` whose input (read
+    as ``grids``, e.g. ``sheets.load_grids``) held a result: numbers, booleans, text. Blank results
+    (a formula never calculated) and error values are left out: Excel computes them on load."""
+    kept: dict[tuple[str, str], object] = {}
+    for ws in wb.worksheets:
+        grid = grids.sheet(ws.title)
+        if grid is None or not grid.read:
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                value = grid.value(cell.row, cell.column)
+                if not isinstance(value, bool | int | float | str) or value == "":
+                    continue  # blank, or a date (calamine's datetime): Excel computes it on load
+                if isinstance(value, str) and _ERROR_TEXT.match(value):
+                    continue
+                kept[(ws.title, cell.coordinate)] = value
+    return kept
