@@ -99,16 +99,17 @@ def YZ_RATIO(part, whole):
 
 @xw.func
 @xw.arg("county", ndim=2)
-def YZ_TIER(county, academic_year=None):
-    """財力級次 (1–5) of a county in a 學年度 (臺/台 both accepted)."""
-    return udfs.tier(county, academic_year)
+def YZ_TIER(county, academic_year=None, fiscal_year=None):
+    """財力級次 (1–5) of a county in a 學年度, or in one of its 會計年度 (臺/台 both accepted)."""
+    return udfs.tier(county, academic_year, fiscal_year)
 
 
 @xw.func
 @xw.arg("subsidy", ndim=2)
-def YZ_MATCH(subsidy, county, academic_year=None, programme=None):
-    """最低配合款 (千元) for a 教育部補助款 (千元): ⌈S(1−r)/r⌉ with the county's maximum rate r."""
-    return udfs.match(subsidy, county, academic_year, programme)
+def YZ_MATCH(subsidy, county, academic_year=None, programme=None, fiscal_year=None):
+    """最低配合款 (千元) for a 教育部補助款 (千元): ⌈S(1−r)/r⌉ with the county's maximum rate r
+    (per 會計年度 when the 學年度 straddles two tier tables: give ``fiscal_year``)."""
+    return udfs.match(subsidy, county, academic_year, programme, fiscal_year)
 
 
 @xw.func

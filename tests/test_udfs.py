@@ -132,3 +132,22 @@ def test_check_line_joins_several_reasons_as_one_sentence_list():
     message = macros.YZ_CHECK_LINE("材料費", "式", 1, 9, "40人次×200元", "senior-high", 115)
     assert "225 元，超過上限 200 元；「材料費」單位「式」與基準不符" in message
     assert "。；" not in message and message.endswith("。")
+
+
+def test_yz_match_and_tier_per_fiscal_year_when_the_year_straddles_two_tier_tables():
+    """114學年度: 114年度 under the 112–114 table (新竹縣 tier 3, senior-high 88 %), 115年度 under the
+    115–117 table (tier 1, 80 %). The CLI matches each year on its own subsidy, rounded up, and adds:
+    ⌈32,345 × 12/88⌉ = 4,411 and 68,000 × 20/80 = 17,000 (tests/test_tiers_match.py)."""
+    assert macros.YZ_MATCH(32.345, "新竹縣", 114, "高中", 114) == 4.411
+    assert macros.YZ_MATCH(68, "新竹縣", 114, "高中", 115) == 17.0
+    whole = macros.YZ_MATCH(100.345, "新竹縣", 114, "高中")
+    assert (
+        isinstance(whole, str) and "會計年度" in whole and "第 5 個參數" in whole
+    )  # never a figure a few 元 off
+    assert macros.YZ_TIER("新竹縣", 114, 114) == 3 and macros.YZ_TIER("新竹縣", 114, 115) == 1
+    assert "會計年度" in macros.YZ_TIER("新竹縣", 114)
+    assert macros.YZ_MATCH(10, "新竹縣", 114, "高中", 116) == "114學年度的會計年度是 114、115，不是 116"
+    assert "會計年度請輸入民國年" in macros.YZ_MATCH(10, "新竹縣", 114, "高中", "明年")
+    # a 學年度 under one table needs no 會計年度, and gives the same figure with either
+    assert macros.YZ_MATCH(900, "新北市", 109, "vocational") == 385.715
+    assert macros.YZ_MATCH(900, "新北市", 109, "vocational", 110) == 385.715

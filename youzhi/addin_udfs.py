@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from youzhi import tiers
+from youzhi import calendar, tiers
 from youzhi.addin_ribbon import parse_programme, parse_year
 from youzhi.errors import YouzhiError
 from youzhi.money import normalise_text, parse_number, to_yuan, yuan_to_cell
@@ -67,27 +67,50 @@ def ratio(part, whole):
     return _single(_each(one, part, whole))
 
 
-def tier(county, academic_year=None):
-    """YZ_TIER: 財力級次 (1–5) of a county in a 學年度, or the reason there is none."""
+def _straddle_note(year: int) -> str:
+    fys = "、".join(str(fy) for fy in calendar.fiscal_years(year))
+    return (
+        f"{year}學年度的兩個會計年度（{fys}）適用不同的財力級次表，配合款依會計年度分別計算："
+        "請以第 5 個參數指定會計年度，補助款填該會計年度的教育部補助款"
+    )
+
+
+def tier(county, academic_year=None, fiscal_year=None):
+    """YZ_TIER: 財力級次 (1–5) of a county in a 學年度 (or in one of its 會計年度), or the reason
+    there is none; a 學年度 whose two 會計年度 give the county different tiers asks for the year."""
+    year = _year(academic_year)
 
     def one(c):
         if c in (None, ""):
             return ""
         try:
-            return tiers.tier_of(tiers.normalise_county(str(c)), _year(academic_year))
+            county_key = tiers.normalise_county(str(c))
+            if fiscal_year not in (None, ""):
+                return tiers.tier_of(county_key, _fiscal_year(fiscal_year, year))
+            found = {tiers.tier_of(county_key, fy) for fy in calendar.fiscal_years(year)}
         except (tiers.TierError, YouzhiError) as exc:
             return str(exc)
+        return found.pop() if len(found) == 1 else _straddle_note(year)
 
     return _single(_each(one, county))
 
 
-def match(subsidy, county, academic_year=None, programme=None):
-    """YZ_MATCH: 最低配合款 (千元) for a 教育部補助款 (千元) at the county's maximum rate."""
+def match(subsidy, county, academic_year=None, programme=None, fiscal_year=None):
+    """YZ_MATCH: 最低配合款 (千元) for a 教育部補助款 (千元) at the county's maximum rate.
+
+    A 學年度 straddling two tier tables is matched per 會計年度, each part rounded up (as the roll-up
+    and 基本資料 do): the 5th argument names the 會計年度 and the subsidy is that year's; without it
+    such a 學年度 gets the sentence saying so, never a figure that may be a few 元 off."""
     try:
         year = _year(academic_year)
-        rate = tiers.max_rate(
-            parse_programme(programme), year, tiers.tier_of(tiers.normalise_county(str(county)), year)
-        )
+        county_key = tiers.normalise_county(str(county))
+        if fiscal_year not in (None, ""):
+            fy = _fiscal_year(fiscal_year, year)
+        elif len(tiers.fiscal_parts(year)) > 1:
+            return _straddle_note(year)
+        else:
+            fy = calendar.fiscal_years(year)[0]
+        rate = tiers.max_rate(parse_programme(programme), year, tiers.tier_of(county_key, fy))
     except (tiers.TierError, YouzhiError) as exc:
         return str(exc)
 
@@ -96,6 +119,18 @@ def match(subsidy, county, academic_year=None, programme=None):
         return "" if yuan is None else yuan_to_cell(tiers.required_match(yuan, rate))
 
     return _single(_each(required, subsidy))
+
+
+def _fiscal_year(value, academic_year: int) -> int:
+    """The 會計年度 argument: one of the 學年度's two (a zh-TW error otherwise)."""
+    try:
+        fy = parse_year(value)
+    except YouzhiError:
+        raise YouzhiError(f"會計年度請輸入民國年（例如 115），收到「{value}」") from None
+    if fy not in calendar.fiscal_years(academic_year):
+        years = "、".join(str(y) for y in calendar.fiscal_years(academic_year))
+        raise YouzhiError(f"{academic_year}學年度的會計年度是 {years}，不是 {fy}")
+    return fy
 
 
 def cap(item, kind=None, programme=None, academic_year=None):
