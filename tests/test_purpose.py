@@ -37,6 +37,9 @@ COUNTS = [
     ("外聘講師", "節", 3, "節", (3, 3)),  # priced in the cap's own unit
     ("12月2日校外教學 遊覽車2輛", "式", 1, "車日", (2, math.inf)),  # 12月2日 is a date, days unknown
     ("第2節起 講座2場", "式", 1, "節", (1, math.inf)),  # 第2節 is an ordinal
+    ("外聘講師2至3節", "式", 1, "節", (1, math.inf)),  # 2至3節 is a range, no count (was read as 3)
+    ("外聘講師2~3節", "式", 1, "節", (1, math.inf)),
+    ("外聘講師2～3節", "式", 1, "節", (1, math.inf)),  # full-width tilde, folded
 ]
 
 

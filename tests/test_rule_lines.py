@@ -205,3 +205,22 @@ def test_total_mismatch_is_reported_once(senior_bad):
     budget, findings = senior_bad
     line = next(ln for ln in budget.sheets[0].lines if ln.total_mismatch)
     assert [f.rule for f in findings if (f.sheet, f.cell) == (line.sheet, line.cell("total"))] == ["YZ103"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "quantity", "purpose", "fires"),
+    [
+        ("場", 1, "外聘講師專題演講", True),  # nothing says how many 節: the 節 cap cannot be read
+        ("式", 1, "外聘講師專題演講，2節×2,000元", False),  # the purpose counts it in 節
+        ("場", 2, "外聘講師，每場2節", False),
+        ("式", 1, "外聘講師2至3節", True),  # a range is no count
+        ("節", 2, "外聘講師", False),
+    ],
+)
+def test_yz104_is_quiet_when_the_purpose_counts_the_line_in_the_standards_unit(
+    unit, quantity, purpose, fires
+):
+    from validators.engine import check_line
+
+    found = check_line("senior-high", 114, "講座鐘點費", unit, quantity, 4000 // quantity, purpose)
+    assert ("YZ104" in {f.rule for f in found}) is fires, found

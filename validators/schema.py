@@ -23,7 +23,7 @@ KIND_PARAMS: dict[str, frozenset[str]] = {
     "purpose_required": frozenset(),
     "standard_name": frozenset(),
     "arithmetic": frozenset(),
-    "unit": frozenset({"skip_items", "equivalents"}),
+    "unit": frozenset({"skip_items", "equivalents", "counted_in_purpose"}),
     "lump_sum": frozenset({"capital", "units"}),
     "missing_numbers": frozenset(),
     "wrong_category": frozenset(),

@@ -53,8 +53,8 @@ def tokens(text: str) -> tuple[Token, ...]:
         clause += sum(folded[start : match.start()].count(c) for c in CLAUSE_BREAKS)
         start = match.start()
         before = folded[max(0, match.start(2) - 1) : match.start(2)]
-        if before in ("第", "/", "-") or (before == "月" and match.group(3) in ("日", "天")):
-            continue  # 第2節 (an ordinal), 12月2日 or 12/2 (a date), 1-2 (a range or a date)
+        if before in ("第", "/", "-", "~", "至", "到") or (before == "月" and match.group(3) in ("日", "天")):
+            continue  # 第2節 (an ordinal), 12月2日 or 12/2 (a date), 1-2, 2至3, 2~3 (a range or a date)
         per = (match.group(1) or "").strip()
         found.append(Token(Fraction(match.group(2)), match.group(3), per, clause))
     return tuple(found)

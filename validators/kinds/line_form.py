@@ -5,7 +5,7 @@ from __future__ import annotations
 from validators import names
 from validators.finding import finding, say
 from validators.kinds import cell, label
-from youzhi import forms
+from youzhi import forms, purpose, quantities
 from youzhi.money import format_kiloyuan
 from youzhi.text import name_key
 
@@ -51,7 +51,8 @@ def arithmetic(rule, line, env):
 
 def unit(rule, line, env):
     """The unit the standards count in (``params.equivalents`` accepted); ``skip_items``: items a
-    stricter rule of the same kind checks."""
+    stricter rule of the same kind checks; ``counted_in_purpose``: quiet when the purpose counts the
+    line in that unit (a hint, not a clause that mandates the unit, as 授課鐘點費's does)."""
     if env.item is None or env.item in rule.params.get("skip_items", ()):
         return
     standard = names.standard_unit(env.programme, env.academic_year, env.item)
@@ -60,13 +61,24 @@ def unit(rule, line, env):
     words = rule.params.get("equivalents", {}).get(standard, [standard])
     accepted = {name_key(u).lower() for u in words}
     written = name_key(line.unit).lower()
-    if written in accepted:
+    if written in accepted or (
+        written and rule.params.get("counted_in_purpose") and _counted_in(line, standard)
+    ):
         return
     if not written:
         msg = say(rule, "message_blank", label=label(line), standard=standard)
     else:
         msg = say(rule, label=label(line), unit=line.unit, standard=standard)
     yield finding(rule, line.sheet, cell(line, "unit"), msg, value=line.unit, limit=standard)
+
+
+def _counted_in(line, standard: str) -> bool:
+    """The purpose counts the line in the standard's unit (1 式 with 「2節×2,000元」, 2 場 with 「每場2節」):
+    the per-unit caps read the price per that unit from it, so the unit written is no problem."""
+    if standard not in purpose.vocabulary()["caps"]:
+        return False
+    count = quantities.count_range(str(line.purpose or ""), str(line.unit or ""), line.quantity, standard)
+    return count is not None and count.exact and bool(count.how)
 
 
 def lump_sum(rule, line, env):
