@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from validators.finding import SEVERITY_LABELS
 from youzhi import selftest_quiet
 
 PASS, FAIL, SKIP = "通過", "失敗", "略過"
@@ -117,7 +118,8 @@ def compare_save_message(messages: list[str], cli: Iterable) -> str:
     if not shown:
         return "存檔時沒有出現檢核訊息（BeforeSave 未觸發，或 Python 未執行）"
     counts = Counter(f.severity for f in serious)
-    for label, severity in (("錯誤", "error"), ("警告", "warning")):
+    for severity in ("error", "warning"):
+        label = SEVERITY_LABELS[severity]
         expected = f"{label} {counts.get(severity, 0)} 項"
         if expected not in shown[-1]:
             return f"存檔訊息的{label}數與 CLI（{expected}）不同：{shown[-1].splitlines()[0]}"
