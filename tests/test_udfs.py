@@ -128,10 +128,15 @@ def test_yz_check_line_single_values_and_blank_rows():
 
 
 def test_check_line_joins_several_reasons_as_one_sentence_list():
-    # 材料費 per 式 for 40人次 at 9,000 元: 225 元 a 人次 (over 200) and the unit differs: two reasons
-    message = macros.YZ_CHECK_LINE("材料費", "式", 1, 9, "40人次×200元", "senior-high", 115)
-    assert "225 元，超過上限 200 元；「材料費」單位「式」與基準不符" in message
+    # 材料費 per 式 at 9,000 元, the purpose counting no 人次: the unit differs from the standard's
+    # (YZ104) and the 200 元 a 人次 cap cannot be read (its warning asks for the breakdown): two reasons
+    message = macros.YZ_CHECK_LINE("材料費", "式", 1, 9, "學生實作", "senior-high", 115)
+    assert "「材料費」單位「式」與基準不符" in message and "請列出明細" in message
+    assert message.index("與基準不符") < message.index("請列出明細")
     assert "。；" not in message and message.endswith("。")
+    # the purpose counting the line in 人次 settles both: only the cap speaks (225 元 a 人次)
+    counted = macros.YZ_CHECK_LINE("材料費", "式", 1, 9, "40人次×200元", "senior-high", 115)
+    assert "225 元，超過上限 200 元" in counted and "與基準不符" not in counted
 
 
 def test_yz_match_and_tier_per_fiscal_year_when_the_year_straddles_two_tier_tables():
