@@ -23,7 +23,7 @@ def compact(value: object) -> str:
     return _compact(value if isinstance(value, str) else str(value))
 
 
-@lru_cache(maxsize=16384)  # the same labels, codes and names come back in every workbook
+@lru_cache(maxsize=4096)  # the same labels, codes and names come back in every workbook
 def _compact(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
@@ -35,7 +35,7 @@ def name_key(value: object) -> str:
     return _name_key(value if isinstance(value, str) else str(value))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _name_key(text: str) -> str:
     return _compact(text).replace("台", "臺")
 
