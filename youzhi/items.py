@@ -48,7 +48,7 @@ class Identity:
         return self.how in RESOLVED_BY_NAME
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def fold(text: object) -> str:
     """NFKC, lower case, 台→臺, without whitespace, punctuation or control characters."""
     t = unicodedata.normalize("NFKC", str(text or "")).lower().replace("台", "臺")
@@ -107,7 +107,7 @@ def _by_purpose(text: str, choices: dict[str, tuple[str, ...]], purpose: object)
     return Identity(text, None, OTHER_ITEMS, AMBIGUOUS, tuple(choices))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def identify(
     programme: str, academic_year: int, category: str | None, written: object, purpose: object = ""
 ) -> Identity:
