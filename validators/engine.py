@@ -61,19 +61,28 @@ BUDGET_KINDS = {
 }
 
 
-# Kinds whose rule can fire only when ``purpose.matches(rule.params, item, purpose)`` holds: one of
-# its words said in the item or the purpose. That is tested first: one pattern of all their words per
-# line (most lines say none, and skip them all), then one pattern a rule (``purpose.words_pattern``).
-# ``tests/test_engine_gates.py`` shows no rule loses a line it fires on.
-KEYWORD_KINDS = ("forbidden", "equipment_cap", "durable_in_recurrent")
-_NOT_KEYWORDS = ("payee", "venue", "payee_words")  # forbidden params read otherwise (who, where)
+# Kinds whose rule can fire only when one of some words is said in the item or the purpose: each
+# kind says which (``needed_words(params)``, None when a rule of it reads the line otherwise). That is
+# tested first: one pattern of all their words per line (most lines say none, and skip them all), then
+# one pattern a rule. ``tests/test_engine_gates.py`` shows no rule loses a line it fires on.
+WORD_GATES = {
+    "forbidden": forbidden.needed_words,
+    "equipment_cap": purpose.needed_words,
+    "durable_in_recurrent": purpose.needed_words,
+}
+KEYWORD_KINDS = tuple(WORD_GATES)
+
+
+def _needed(rule: Rule) -> tuple[str, ...] | None:
+    """The words one of which a rule needs said (None: the rule is not gated)."""
+    needed = WORD_GATES.get(rule.kind)
+    return None if needed is None else needed(rule.params)
 
 
 def _gate(rule: Rule):
     """The pattern one of whose words a keyword rule needs in the item or the purpose (None: none)."""
-    if rule.kind not in KEYWORD_KINDS or any(key in rule.params for key in _NOT_KEYWORDS):
-        return None
-    return purpose.words_pattern((*rule.params.get("any", ()), *rule.params.get("purpose_any", ())))
+    words = _needed(rule)
+    return None if words is None else purpose.words_pattern(words)
 
 
 @dataclass(frozen=True)
@@ -95,7 +104,7 @@ def _split(rules: tuple[Rule, ...]) -> _Rules:
         elif rule.kind in LINE_KINDS:
             gate = _gate(rule)
             if gate is not None:
-                words += [*rule.params.get("any", ()), *rule.params.get("purpose_any", ())]
+                words += _needed(rule)
             gated = (rule, gate, LINE_KINDS[rule.kind])
             if rule.items and rule.kind not in ("lump_sum",):
                 for item in rule.items:

@@ -144,6 +144,11 @@ def _any_of(words: tuple) -> tuple[tuple[str, ...], re.Pattern | None]:
     return tuple(folded), re.compile("|".join(map(re.escape, folded))) if folded else None
 
 
+def needed_words(params: dict) -> tuple[str, ...]:
+    """The words one of which ``matches(params, …)`` needs said (in the item or the purpose)."""
+    return (*params.get("any", ()), *params.get("purpose_any", ()))
+
+
 def words_pattern(words) -> re.Pattern | None:
     """One pattern finding any of ``words`` in a folded text (None when there are none)."""
     return _any_of(words if isinstance(words, tuple) else tuple(words))[1]

@@ -15,6 +15,16 @@ from validators.finding import finding, say
 from validators.kinds import cell
 from youzhi import purpose
 
+_READ_OTHERWISE = ("payee", "venue", "payee_words")  # who is paid, whose venue: not a word search
+
+
+def needed_words(params) -> tuple[str, ...] | None:
+    """The words one of which the rule needs said (``purpose.matches``); None for the rules that read
+    who is paid or whose venue it is."""
+    if any(key in params for key in _READ_OTHERWISE):
+        return None
+    return purpose.needed_words(params)
+
 
 def _said(params, line, env) -> bool:
     text = str(line.purpose or "")
