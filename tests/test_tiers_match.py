@@ -15,6 +15,7 @@ import lo
 import openpyxl
 import pytest
 from builders import filled_budget
+from officialish import _ln as ln
 from officialish import variant_workbook
 
 import validators
@@ -27,19 +28,6 @@ from youzhi.repair import repair_workbook
 
 F, S = Semester.FIRST, Semester.SECOND
 OP, CAP = forms.OPERATING, forms.CAPITAL
-
-
-def ln(category, item, unit, quantity, unit_price, source=""):
-    return dict(
-        category=category,
-        item=item,
-        unit=unit,
-        quantity=quantity,
-        unit_price=unit_price,
-        total=None,
-        purpose="說明",
-        source=source,
-    )
 
 
 CASES = {
