@@ -9,16 +9,13 @@ finding falls back to a y-1 cell. y-2's typed totals are also read here for the 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from youzhi.a1 import get_column_letter
+from youzhi.a1 import cell_position, get_column_letter
 from youzhi.forms import registry, summary, y2, y3, y4
 from youzhi.money import cell_to_yuan
 from youzhi.text import name_key
 
-_A1 = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 Y4_TOTAL = y4.TOTAL
 
 
@@ -88,20 +85,9 @@ def _yuan(value) -> int | None:
         return None
 
 
-@lru_cache(maxsize=4096)  # the same summary cells are asked of every workbook
-def _row_col(ref: str) -> tuple[int, int] | None:
-    found = _A1.match(ref)
-    if not found:
-        return None
-    col = 0
-    for letter in found.group(1):
-        col = col * 26 + ord(letter) - 64
-    return int(found.group(2)), col
-
-
 def typed_yuan(sheet, ref: str) -> int | None:
     """The 元 a summary cell holds (None: blank, text, an error value or a formula without a result)."""
-    where = _row_col(ref)
+    where = cell_position(ref)
     if where is None:
         return None
     value = sheet.value(*where)

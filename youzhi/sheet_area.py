@@ -15,6 +15,8 @@ import io
 import re
 import zipfile
 
+from youzhi.a1 import column_index, get_column_letter
+
 CELL_BUDGET = 4_000_000  # cells of one sheet's grid (~100 MB in calamine); a budget form uses < 20,000
 MAX_COLUMNS = 16_384
 
@@ -37,18 +39,7 @@ _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^<>]*/>")
 
 
 def column_number(letters: bytes) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ch - 64
-    return number
-
-
-def column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return column_index(letters.decode("ascii"))
 
 
 def area_bound(xml: bytes) -> int:
@@ -92,10 +83,11 @@ def bound_sheet(xml: bytes, budget: int = CELL_BUDGET) -> tuple[bytes, list[str]
 
     trimmed = _CELL.sub(keep, xml)
     kept = [(r, c) for r, c in cells if r * c <= limit]
-    box = f"A1:{column_letters(max((c for _, c in kept), default=1))}{max((r for r, _ in kept), default=1)}"
+    last_col, last_row = max((c for _, c in kept), default=1), max((r for r, _ in kept), default=1)
+    box = f"A1:{get_column_letter(last_col)}{last_row}"
     trimmed = _DIMENSION.sub(f'<dimension ref="{box}"/>'.encode(), trimmed, count=1)
     dropped.sort(reverse=True)
-    return trimmed, [f"{column_letters(c)}{r}" for _, r, c in dropped]
+    return trimmed, [f"{get_column_letter(c)}{r}" for _, r, c in dropped]
 
 
 def _largest_product(cells: list[tuple[int, int]], budget: int) -> int:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from youzhi.a1 import cell_position
 from youzhi.errors import UnreadableWorkbook, reason_of
 from youzhi.safety import read_checked, strip_control_characters
 from youzhi.sheet_area import replace_parts
@@ -166,9 +166,6 @@ def _load_openpyxl(path: str, data: bytes, unread: Collection[str] = ()) -> Work
     return WorkbookGrids(path, sheets, names)
 
 
-_ROW_COL = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
-
-
 def _restore_error_values(grids: WorkbookGrids) -> None:
     """Put the error texts calamine reads as ``""`` back into the grids (as openpyxl shows them)."""
     for name, cells in grids.errors.items():
@@ -176,13 +173,10 @@ def _restore_error_values(grids: WorkbookGrids) -> None:
         if grid is None:
             continue
         for ref, kind in cells:
-            found = _ROW_COL.match(ref)
-            if kind == UNCACHED or not found:
+            where = cell_position(ref)
+            if kind == UNCACHED or where is None:
                 continue
-            col = 0
-            for letter in found.group(1):
-                col = col * 26 + ord(letter) - 64
-            row = int(found.group(2))
+            row, col = where
             cells_of_row = grid.rows[row - 1] if row <= len(grid.rows) else []
             if col <= len(cells_of_row) and cells_of_row[col - 1] in ("", None):
                 cells_of_row[col - 1] = kind
