@@ -183,19 +183,9 @@ def annotate(src, findings: Iterable, dest) -> Path:
         _mark(wb[sheet], address, group)
     _result_sheet(wb, findings)
     wb.calculation.fullCalcOnLoad = True  # Excel recomputes on load all the same
-    kept = _input_results(src, wb)
+    kept = kept_cached_values(wb, src)  # annotating changes no formula: the input's results hold
     with atomic_path(dest) as tmp:
         wb.save(tmp)
         fix_package(tmp)  # one shape-id block per comment drawing, as Excel numbers them
         add_cached_values(tmp, kept)  # the input's results, which openpyxl drops: viewers show them
     return dest
-
-
-def _input_results(src: Path, wb) -> dict:
-    """The results the input's formulas held (annotating changes no formula, so they still hold)."""
-    from youzhi.sheets import load_grids
-
-    try:
-        return kept_cached_values(wb, load_grids(src))
-    except UnreadableWorkbook:  # openpyxl opened it: the copy is still worth writing, uncached
-        return {}

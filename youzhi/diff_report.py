@@ -305,21 +305,9 @@ def write_report(
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == SUMMARY_SHEET
     wb.calculation.fullCalcOnLoad = True  # Excel recomputes on load all the same
-    kept = _new_results(new_path, wb)
+    kept = {} if new_path is None else kept_cached_values(wb, new_path)  # marking changes no formula
     with atomic_output(str(dest), ".xlsx") as temp:
         wb.save(temp)
         fix_package(temp)  # one shape-id block per comment drawing, as Excel numbers them
         add_cached_values(temp, kept)  # NEW's results, which openpyxl drops: viewers show them
     return dest
-
-
-def _new_results(new_path: Path | None, wb) -> dict:
-    """The results NEW's formulas held (marking changes no formula, so they still hold)."""
-    if new_path is None:
-        return {}
-    from youzhi.sheets import load_grids
-
-    try:
-        return kept_cached_values(wb, load_grids(new_path))
-    except UnreadableWorkbook:
-        return {}

@@ -130,10 +130,18 @@ def _xml_unescape(text: str) -> str:
 _ERROR_TEXT = re.compile(r"^#[A-Z0-9/]+[!?]?$")  # #REF!, #DIV/0!, #N/A, #NAME? …: not a result to keep
 
 
-def kept_cached_values(wb, grids) -> dict[tuple[str, str], object]:
-    """{(sheet, A1): value} of every formula cell of the openpyxl workbook ``wb`` whose input (read
-    as ``grids``, e.g. ``sheets.load_grids``) held a result: numbers, booleans, text. Blank results
-    (a formula never calculated) and error values are left out: Excel computes them on load."""
+def kept_cached_values(wb, source) -> dict[tuple[str, str], object]:
+    """{(sheet, A1): value} of every formula cell of the openpyxl workbook ``wb`` whose result the
+    file ``source`` (the input ``wb`` was loaded from, its formulas unchanged) holds: numbers, booleans,
+    text. Blank results (a formula never calculated) and error values are left out, and so is
+    everything when ``source`` cannot be read again: Excel computes them on load."""
+    from youzhi.errors import UnreadableWorkbook
+    from youzhi.sheets import load_grids
+
+    try:
+        grids = load_grids(source)
+    except UnreadableWorkbook:
+        return {}
     kept: dict[tuple[str, str], object] = {}
     for ws in wb.worksheets:
         grid = grids.sheet(ws.title)
